@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Configures and builds one variant of gpulet.
+#   scripts/build.sh [release|asan|tsan] [extra cmake args...]
+# Build trees: build/ (release), build-asan/, build-tsan/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+variant=${1:-release}
+shift || true
+case "$variant" in
+  release) dir=build;      args=(-DGPULET_WERROR=ON) ;;
+  asan)    dir=build-asan; args=(-DGPULET_SANITIZE=address -DCMAKE_BUILD_TYPE=Debug) ;;
+  tsan)    dir=build-tsan; args=(-DGPULET_SANITIZE=thread -DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
+  *) echo "usage: $0 [release|asan|tsan]" >&2; exit 2 ;;
+esac
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache); fi
+
+cmake -S . -B "$dir" -G Ninja "${launcher[@]}" "${args[@]}" "$@" >/dev/null
+cmake --build "$dir" -j "$(nproc)"

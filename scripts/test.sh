@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets up the machine, builds gpulet three ways and runs every test:
+#   1. ASan + UBSan build, all tests;
+#   2. ThreadSanitizer build, the tests labelled "concurrency";
+#   3. release build (warnings are errors), all tests — its ctest summary is
+#      the last thing printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+jobs=$(nproc)
+# TSan cannot map its shadow memory with the kernel's largest ASLR setting.
+if [[ -w /proc/sys/vm/mmap_rnd_bits ]] && (( $(cat /proc/sys/vm/mmap_rnd_bits) > 28 )); then
+  echo 28 > /proc/sys/vm/mmap_rnd_bits
+fi
+
+echo "== asan build and tests"
+scripts/build.sh asan
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+   ctest --output-on-failure -j "$jobs")
+
+echo "== tsan build and concurrency tests"
+scripts/build.sh tsan
+(cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/../scripts/tsan.supp" \
+   ctest --output-on-failure -j "$jobs" -L concurrency --no-tests=ignore)
+
+echo "== release build and tests"
+scripts/build.sh release
+cd build && ctest --output-on-failure -j "$jobs"

@@ -1,0 +1,41 @@
+// gpulet: one binary for the node-side GPU agent (device plugin, feature
+// discovery, CDI) and the cluster-side scheduler tools.
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "base/logging.h"
+#include "cli/command.h"
+#include "config/environment.h"
+
+int main(int argc, char** argv) {
+  using namespace gpulet::cli;
+  const gpulet::Environment environment = gpulet::Environment::FromProcess();
+  const CommandContext context{&environment};
+
+  CLI::App app{"gpulet: GPU device plugin, feature discovery, CDI and "
+               "scheduling for Kubernetes"};
+  app.set_version_flag("--version", "gpulet " GPULET_VERSION);
+  app.require_subcommand(1);
+  std::string log_level = environment.Get("GPULET_LOG_LEVEL").value_or("info");
+  app.add_option("--log-level", log_level,
+                 "trace, debug, info, warn, error or off (env GPULET_LOG_LEVEL)")
+      ->capture_default_str();
+
+  CommandRunner runner;
+  (void)context;
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (absl::Status status = gpulet::InitLogging(log_level); !status.ok()) {
+    std::cerr << "gpulet: " << status.message() << "\n";
+    return 2;
+  }
+  if (!runner) {
+    std::cerr << app.help();
+    return 2;
+  }
+  return runner();
+}
