@@ -83,7 +83,9 @@ class HostView {
   std::optional<std::string> ToHostPath(std::string_view agent_path) const;
 
   // Follows every symlink in `host_path` in host space and returns the
-  // normalized host path of the final file. NotFound naming the missing
+  // normalized host path of the final file. A bound host dir and its
+  // ancestors are taken as plain directories: they are where the host
+  // mounted something for gpulet, and the ancestors may not be visible. NotFound naming the missing
   // component, FailedPrecondition on a symlink loop (more than 40 links),
   // InvalidArgument for a relative path.
   absl::StatusOr<std::string> Resolve(std::string_view host_path) const;
@@ -108,6 +110,9 @@ class HostView {
       std::string_view host_path) const;
 
  private:
+  // True when `host_path` is a bound host dir other than "/" or above one.
+  bool IsBindingOrAncestor(std::string_view host_path) const;
+
   std::vector<Binding> bindings_;
 };
 
