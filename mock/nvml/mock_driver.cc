@@ -1,0 +1,236 @@
+#include "mock/nvml/mock_driver.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace gpulet::mock {
+namespace {
+
+constexpr char kDefaultMachine[] = "dgx-h100";
+// How often a waiting client looks at the control file; short enough that
+// a health test sees an injected XID quickly, long enough to cost nothing.
+constexpr absl::Duration kPollInterval = absl::Milliseconds(10);
+// The XID the driver logs when a GPU falls off the bus.
+constexpr unsigned long long kXidFallenOffTheBus = 79;
+
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+
+}  // namespace
+
+MockDriver& MockDriver::Get() {
+  static MockDriver* driver = new MockDriver();
+  return *driver;
+}
+
+MockDriver::Call::Call()
+    : driver_(MockDriver::Get()), lock_(&driver_.mu_) {
+  driver_.mu_.AssertHeld();
+  if (driver_.refcount_ == 0) {
+    status_ = NVML_ERROR_UNINITIALIZED;
+    return;
+  }
+  driver_.PollControlLocked();
+  status_ = NVML_SUCCESS;
+}
+
+nvmlReturn_t MockDriver::Call::Device(nvmlDevice_t device, Accept accept,
+                                      const nvmlDevice_st** out) {
+  if (status_ != NVML_SUCCESS) return status_;
+  driver_.mu_.AssertHeld();
+  if (device == nullptr || !driver_.machine_.IsDevice(device) ||
+      !device->present) {
+    return NVML_ERROR_INVALID_ARGUMENT;
+  }
+  if (driver_.IsLost(device->gpu_index)) return NVML_ERROR_GPU_IS_LOST;
+  if ((accept == Accept::kGpu && device->is_mig) ||
+      (accept == Accept::kMig && !device->is_mig)) {
+    return NVML_ERROR_NOT_SUPPORTED;
+  }
+  *out = device;
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t MockDriver::Init() {
+  absl::MutexLock lock(&mu_);
+  if (refcount_ == 0) {
+    if (nvmlReturn_t r = LoadLocked(); r != NVML_SUCCESS) return r;
+  }
+  ++refcount_;
+  PollControlLocked();
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t MockDriver::Shutdown() {
+  absl::MutexLock lock(&mu_);
+  if (refcount_ == 0) return NVML_ERROR_UNINITIALIZED;
+  --refcount_;
+  // Wake waiters so that they notice the library went away.
+  events_arrived_.SignalAll();
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t MockDriver::LoadLocked() {
+  source_ = EnvOr("GPULET_MOCK_MACHINE", kDefaultMachine);
+  if (source_ == "none") return NVML_ERROR_DRIVER_NOT_LOADED;
+  absl::StatusOr<MachineProfile> profile = LoadMachineProfile(source_);
+  if (!profile.ok()) {
+    ReportOnceLocked(std::string(profile.status().message()));
+    return NVML_ERROR_UNKNOWN;
+  }
+  machine_.Apply(*std::move(profile));
+  lost_.resize(machine_.gpu_count(), false);
+  std::string control = EnvOr("GPULET_MOCK_CONTROL", "");
+  if (control != control_path_) {
+    control_path_ = control;
+    control_ = control.empty() ? nullptr
+                               : std::make_unique<ControlFile>(control);
+  }
+  return NVML_SUCCESS;
+}
+
+bool MockDriver::IsLost(uint32_t gpu_index) const {
+  return gpu_index < lost_.size() && lost_[gpu_index];
+}
+
+void MockDriver::ReportOnceLocked(const std::string& message) {
+  if (reported_.insert(message).second) {
+    std::fprintf(stderr, "mock NVML: %s\n", message.c_str());
+  }
+}
+
+void MockDriver::PollControlLocked() {
+  if (control_ == nullptr) return;
+  for (const std::string& line : control_->ReadNewLines()) {
+    absl::StatusOr<std::optional<ControlCommand>> c = ParseControlCommand(line);
+    if (!c.ok()) {
+      ReportOnceLocked(std::string(c.status().message()));
+    } else if (c->has_value()) {
+      ApplyLocked(**c);
+    }
+  }
+}
+
+int MockDriver::FindGpuLocked(const std::string& target, bool allow_mig,
+                              uint32_t* gi, uint32_t* ci) {
+  uint32_t index = 0;
+  if (absl::SimpleAtoi(target, &index) && index < machine_.gpu_count()) {
+    return static_cast<int>(index);
+  }
+  const auto& gpus = machine_.profile().gpus;
+  for (uint32_t i = 0; i < gpus.size(); ++i) {
+    if (gpus[i].uuid == target) return static_cast<int>(i);
+    for (const MigDeviceProfile& m : gpus[i].mig.devices) {
+      if (allow_mig && m.uuid == target) {
+        *gi = m.gpu_instance_id;
+        *ci = m.compute_instance_id;
+        return static_cast<int>(i);
+      }
+    }
+  }
+  ReportOnceLocked(absl::StrCat("control command: no ",
+                                allow_mig ? "GPU or MIG device" : "GPU",
+                                " \"", target, "\""));
+  return -1;
+}
+
+void MockDriver::EmitLocked(uint32_t gpu, unsigned long long type,
+                            unsigned long long data, unsigned int gi,
+                            unsigned int ci) {
+  if (events_.Emit(machine_.Gpu(gpu), type, data, gi, ci)) {
+    events_arrived_.SignalAll();
+  }
+}
+
+void MockDriver::InjectLocked(const ControlCommand& c) {
+  unsigned int gi = kNoInstance, ci = kNoInstance;
+  int gpu = FindGpuLocked(c.target, /*allow_mig=*/true, &gi, &ci);
+  if (gpu < 0) return;
+  if (c.gi.has_value()) {
+    gi = *c.gi;
+    ci = *c.ci;
+  }
+  if (c.kind == ControlCommand::Kind::kXid) {
+    EmitLocked(gpu, nvmlEventTypeXidCriticalError, c.xid, gi, ci);
+  } else {
+    EmitLocked(gpu,
+               c.double_bit ? nvmlEventTypeDoubleBitEccError
+                            : nvmlEventTypeSingleBitEccError,
+               0, gi, ci);
+  }
+}
+
+void MockDriver::ReloadLocked(const std::string& source) {
+  if (!source.empty()) source_ = source;
+  absl::StatusOr<MachineProfile> profile = LoadMachineProfile(source_);
+  if (!profile.ok()) {
+    // Like a bad config, a bad profile changes nothing.
+    ReportOnceLocked(std::string(profile.status().message()));
+    return;
+  }
+  std::vector<uint32_t> changed = machine_.Apply(*std::move(profile));
+  lost_.resize(machine_.gpu_count(), false);
+  for (uint32_t gpu : changed) {
+    EmitLocked(gpu, nvmlEventMigConfigChange, 0, kNoInstance, kNoInstance);
+  }
+}
+
+void MockDriver::ApplyLocked(const ControlCommand& c) {
+  uint32_t unused_gi = 0, unused_ci = 0;
+  switch (c.kind) {
+    case ControlCommand::Kind::kXid:
+    case ControlCommand::Kind::kEcc:
+      InjectLocked(c);
+      return;
+    case ControlCommand::Kind::kLost:
+    case ControlCommand::Kind::kRestore: {
+      int gpu = FindGpuLocked(c.target, false, &unused_gi, &unused_ci);
+      if (gpu < 0) return;
+      const bool lost = c.kind == ControlCommand::Kind::kLost;
+      if (lost && !lost_[gpu]) {
+        // The driver reports the loss as XID 79 before the GPU goes silent.
+        EmitLocked(gpu, nvmlEventTypeXidCriticalError, kXidFallenOffTheBus,
+                   kNoInstance, kNoInstance);
+      }
+      lost_[gpu] = lost;
+      return;
+    }
+    case ControlCommand::Kind::kReload:
+      ReloadLocked(c.source);
+      return;
+  }
+}
+
+nvmlReturn_t MockDriver::WaitLocked(nvmlEventSet_t set, nvmlEventData_t* data,
+                                    unsigned int timeout_ms, bool legacy) {
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(timeout_ms);
+  while (true) {
+    if (refcount_ == 0) return NVML_ERROR_UNINITIALIZED;
+    if (!events_.IsLive(set)) return NVML_ERROR_INVALID_ARGUMENT;
+    PollControlLocked();
+    nvmlEventData_t event;
+    if (events_.Pop(set, &event)) {
+      data->device = event.device;
+      data->eventType = event.eventType;
+      data->eventData = event.eventData;
+      if (!legacy) {
+        data->gpuInstanceId = event.gpuInstanceId;
+        data->computeInstanceId = event.computeInstanceId;
+      }
+      return NVML_SUCCESS;
+    }
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) return NVML_ERROR_TIMEOUT;
+    events_arrived_.WaitWithTimeout(&mu_, std::min(left, kPollInterval));
+  }
+}
+
+}  // namespace gpulet::mock

@@ -1,0 +1,108 @@
+// MockDriver: the process-wide state behind the mock libnvidia-ml.so.1, the
+// part that stands in for the kernel driver: the machine and its handles,
+// the init reference count, faults (lost GPUs), event sets and the control
+// file through which tests inject faults while a client runs.
+//
+// Environment (read at the first nvmlInit and at every re-init after the
+// last nvmlShutdown):
+//   GPULET_MOCK_MACHINE  a shipped profile name or a YAML path; unset means
+//                        "dgx-h100"; "none" makes nvmlInit answer
+//                        NVML_ERROR_DRIVER_NOT_LOADED (a node without driver).
+//   GPULET_MOCK_CONTROL  path of the control file (see control_file.h).
+//
+// Thread-safe: every NVML entry point holds `mu` for its whole duration
+// (through Call), except that an event wait releases it while sleeping.
+#ifndef GPULET_MOCK_NVML_MOCK_DRIVER_H_
+#define GPULET_MOCK_NVML_MOCK_DRIVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
+#include "mock/nvml/control_file.h"
+#include "mock/nvml/event_hub.h"
+#include "mock/nvml/mock_machine.h"
+#include "nvml/nvml_abi.h"
+
+namespace gpulet::mock {
+
+// Which handles a call accepts. A physical-GPU-only call given a MIG handle,
+// or a MIG-only call given a GPU handle, answers NVML_ERROR_NOT_SUPPORTED.
+enum class Accept { kAny, kGpu, kMig };
+
+class MockDriver {
+ public:
+  static MockDriver& Get();
+
+  nvmlReturn_t Init() ABSL_LOCKS_EXCLUDED(mu_);
+  nvmlReturn_t Shutdown() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // One NVML call: holds the lock, picks up control commands and knows
+  // whether the library is initialised.
+  class Call {
+   public:
+    Call();
+    // NVML_SUCCESS, or NVML_ERROR_UNINITIALIZED.
+    nvmlReturn_t status() const { return status_; }
+    MockDriver& driver() { return driver_; }
+    MockMachine& machine() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      return driver_.machine_;
+    }
+    // Resolves a device handle: UNINITIALIZED, then INVALID_ARGUMENT for a
+    // null, unknown or removed handle, GPU_IS_LOST when its GPU fell off
+    // the bus, NOT_SUPPORTED when `accept` rules it out.
+    nvmlReturn_t Device(nvmlDevice_t device, Accept accept,
+                        const nvmlDevice_st** out);
+
+   private:
+    MockDriver& driver_;
+    absl::MutexLock lock_;
+    nvmlReturn_t status_;
+  };
+
+  // Under the lock (through a Call):
+  bool IsLost(uint32_t gpu_index) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  EventHub& events() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return events_; }
+  // Waits up to `timeout_ms` for an event on `set`, releasing the lock while
+  // it sleeps. `legacy` writes only the fields of the v1 nvmlEventData_t.
+  nvmlReturn_t WaitLocked(nvmlEventSet_t set, nvmlEventData_t* data,
+                          unsigned int timeout_ms, bool legacy)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+ private:
+  MockDriver() = default;
+
+  nvmlReturn_t LoadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void PollControlLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ApplyLocked(const ControlCommand& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void InjectLocked(const ControlCommand& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReloadLocked(const std::string& source)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Resolves a GPU index or UUID; -1 (and a report) when there is none.
+  int FindGpuLocked(const std::string& target, bool allow_mig, uint32_t* gi,
+                    uint32_t* ci) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void EmitLocked(uint32_t gpu, unsigned long long type,
+                  unsigned long long data, unsigned int gi, unsigned int ci)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Prints `message` to stderr the first time it occurs in this process.
+  void ReportOnceLocked(const std::string& message)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  absl::Mutex mu_;
+  absl::CondVar events_arrived_;
+  int refcount_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string source_ ABSL_GUARDED_BY(mu_);
+  MockMachine machine_ ABSL_GUARDED_BY(mu_);
+  std::vector<bool> lost_ ABSL_GUARDED_BY(mu_);
+  EventHub events_ ABSL_GUARDED_BY(mu_);
+  std::string control_path_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<ControlFile> control_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> reported_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace gpulet::mock
+
+#endif  // GPULET_MOCK_NVML_MOCK_DRIVER_H_
