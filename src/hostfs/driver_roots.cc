@@ -5,7 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
-#include "hostfs/absl_string_view.h"
+#include "base/absl_string_view.h"
 #include "hostfs/path.h"
 
 namespace gpulet::hostfs {

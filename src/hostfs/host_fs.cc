@@ -6,7 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
-#include "hostfs/absl_string_view.h"
+#include "base/absl_string_view.h"
 #include "hostfs/decimal.h"
 #include "hostfs/nvml_library.h"
 

@@ -16,7 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
-#include "hostfs/absl_string_view.h"
+#include "base/absl_string_view.h"
 #include "hostfs/path.h"
 
 namespace gpulet::hostfs {

@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "hostfs/absl_string_view.h"
+#include "base/absl_string_view.h"
 #include "hostfs/decimal.h"
 
 namespace gpulet::hostfs {

@@ -7,7 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
-#include "hostfs/absl_string_view.h"
+#include "base/absl_string_view.h"
 
 namespace gpulet::hostfs {
 

@@ -9,7 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 
-#include "hostfs/absl_string_view.h"
+#include "base/absl_string_view.h"
 
 namespace gpulet::hostfs {
 namespace {

@@ -8,7 +8,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
-#include "hostfs/absl_string_view.h"
+#include "base/absl_string_view.h"
 #include "hostfs/path.h"
 
 namespace gpulet::hostfs::testing {
