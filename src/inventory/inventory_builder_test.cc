@@ -211,3 +211,37 @@ TEST(InventoryNumaTest, SysfsWinsOverNvml) {
 
 }  // namespace
 }  // namespace gpulet::inventory
+
+namespace gpulet::inventory {
+namespace {
+
+TEST(InventoryLostGpuTest, ALostGpuKeepsItsPlaceWithTheCause) {
+  std::string control = ::testing::TempDir() + "gpulet-inventory-control";
+  std::remove(control.c_str());
+  ASSERT_EQ(setenv("GPULET_MOCK_CONTROL", control.c_str(), 1), 0);
+  ASSERT_EQ(setenv("GPULET_MOCK_MACHINE", "hetero", 1), 0);
+  ASSERT_OK_AND_ASSIGN(mock::MachineProfile profile, mock::LoadMachineProfile("hetero"));
+  FixtureTree tree;
+  ASSERT_OK_AND_ASSIGN(hostfs::HostView view, hostfs::HostView::AtPrefix(tree.prefix()));
+  ASSERT_OK_AND_ASSIGN(hostfs::HostFs host,
+                       hostfs::HostFs::Open(view, hostfs::DriverRoots::Standard()));
+  ASSERT_OK_AND_ASSIGN(auto library, nvml::NvmlLibrary::Open(GPULET_MOCK_NVML_PATH));
+  std::ofstream(control, std::ios::app) << "lost 2\n";
+
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<const Inventory> inventory,
+                       BuildInventory(library, host));
+  ASSERT_EQ(inventory->gpus.size(), profile.gpus.size());
+  for (const Gpu& gpu : inventory->gpus) {
+    if (gpu.index == 2) {
+      EXPECT_THAT(gpu.problem, HasSubstr("on GPU 2"));
+      EXPECT_THAT(gpu.problem, HasSubstr("NVML_ERROR_GPU_IS_LOST"));
+    } else {
+      EXPECT_EQ(gpu.problem, "");
+      EXPECT_EQ(gpu.uuid, profile.gpus[gpu.index].uuid);
+    }
+  }
+  std::remove(control.c_str());
+}
+
+}  // namespace
+}  // namespace gpulet::inventory
