@@ -5,6 +5,8 @@
 #include "CLI/CLI.hpp"
 #include "base/logging.h"
 #include "cli/command.h"
+#include "cli/info_command.h"
+#include "cli/simulate_command.h"
 #include "config/environment.h"
 
 int main(int argc, char** argv) {
@@ -22,7 +24,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   CommandRunner runner;
-  (void)context;
+  AddInfoCommand(app, context, runner);
+  AddSimulateCommand(app, context, runner);
 
   try {
     app.parse(argc, argv);

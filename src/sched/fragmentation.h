@@ -1,0 +1,32 @@
+// GPU fragmentation of a node as the FGD paper defines it (Weng et al.,
+// ATC'23): for a task shape m, the idle milli-GPU that m cannot use there —
+// all of it when m needs no GPU, may not use the node's model, or does not
+// fit (GPU or CPU); otherwise only the GPUs with less free than m asks — and
+// F_n(M), its expectation over the target workload M. Pure functions.
+#ifndef GPULET_SCHED_FRAGMENTATION_H_
+#define GPULET_SCHED_FRAGMENTATION_H_
+
+#include <cstdint>
+#include <span>
+
+#include "sched/target_workload.h"
+
+namespace gpulet::sched {
+
+// The free resources fragmentation looks at (memory is not one of them).
+struct FreeResources {
+  int64_t cpu_free = 0;
+  std::span<const int32_t> gpu_free;  // milli-GPU per GPU
+  int model = -1;
+};
+
+// F_n(m) in milli-GPU.
+int64_t ShapeFragmentation(const FreeResources& node,
+                           const WorkloadShape& shape);
+
+// F_n(M) = sum over shapes of probability * F_n(m), in milli-GPU.
+double NodeFragmentation(const FreeResources& node, const TargetWorkload& m);
+
+}  // namespace gpulet::sched
+
+#endif  // GPULET_SCHED_FRAGMENTATION_H_

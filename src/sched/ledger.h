@@ -1,0 +1,82 @@
+// Ledger: the single owner of a live cluster's node states. Readers take an
+// immutable Snapshot (one shared_ptr copy under a mutex) and decide on it
+// without locks; placements and releases go through the ledger, whose Commit
+// is a compare-and-swap on the chosen node's version — if the node changed
+// since the snapshot the decision was made on, the commit is refused
+// (Aborted) and the caller decides again on a fresh snapshot. So two
+// concurrent decisions can never hand out the same GPU share, which is the
+// read-score-commit race HAMi's extender has (docs/scheduler.md §2.5).
+//
+// Thread-safe. Snapshots stay valid (and unchanged) for as long as a reader
+// holds them; publishing a change copies node pointers, not node states.
+#ifndef GPULET_SCHED_LEDGER_H_
+#define GPULET_SCHED_LEDGER_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "sched/node_state.h"
+#include "sched/policy.h"
+
+namespace gpulet::sched {
+
+// The cluster at one generation. Immutable.
+struct Snapshot {
+  uint64_t generation = 0;
+  std::vector<std::shared_ptr<const NodeState>> nodes;
+  std::vector<const NodeState*> view;  // view[i] == nodes[i].get()
+
+  ClusterView cluster() const { return view; }
+};
+
+class Ledger {
+ public:
+  explicit Ledger(std::vector<NodeState> nodes);
+
+  std::shared_ptr<const Snapshot> snapshot() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Places `pod` as `placement` if node placement.node still has version
+  // `seen_version`. Returns a reservation id for Release. Errors:
+  // InvalidArgument for a node index out of range; Aborted when the node
+  // changed since (decide again); FailedPrecondition when the pod does not
+  // fit there. On error nothing changes.
+  absl::StatusOr<uint64_t> Commit(const PodRequest& pod,
+                                  const Placement& placement,
+                                  uint64_t seen_version)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Gives back a committed placement. NotFound for an unknown (or already
+  // released) id.
+  absl::Status Release(uint64_t reservation) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  struct Held {
+    PodRequest pod;
+    Placement placement;
+  };
+
+  // Publishes `node` as node `index` in a new snapshot.
+  void PublishLocked(int index, const NodeState& node)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const Snapshot> current_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, Held> held_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_reservation_ ABSL_GUARDED_BY(mu_) = 1;
+};
+
+// Decides with `policy` on the ledger's latest snapshot and commits, deciding
+// again when a concurrent commit wins the node (up to `attempts` times).
+// ResourceExhausted when no node fits; Aborted after `attempts` conflicts.
+absl::StatusOr<uint64_t> PlaceWithRetry(Ledger& ledger, Policy& policy,
+                                        const PodRequest& pod,
+                                        int attempts = 16);
+
+}  // namespace gpulet::sched
+
+#endif  // GPULET_SCHED_LEDGER_H_
