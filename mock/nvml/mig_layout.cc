@@ -90,7 +90,8 @@ absl::Status ParseDevice(const YamlField& f, const MigProfileTable& table,
     if (f["placement"].present()) {
       ASSIGN_OR_RETURN(gi.start, f["placement"].Uint(7));
     } else {
-      ASSIGN_OR_RETURN(gi.start, FirstFreeStart(f, *spec, *used_slices));
+      ASSIGN_OR_RETURN(gi.start,
+                       FirstFreeStart(f["placement"], *spec, *used_slices));
     }
     RETURN_IF_ERROR(CheckPlacement(f["placement"], *spec, gi.start,
                                    used_slices));

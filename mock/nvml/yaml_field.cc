@@ -32,14 +32,16 @@ YamlField::YamlField(YAML::Node node, std::string path, std::string file_name)
 
 absl::StatusOr<YamlField> YamlField::Parse(absl::string_view text,
                                            std::string file_name) {
+  YAML::Node node;
   try {
-    return YamlField(YAML::Load(std::string(text)), std::move(file_name));
+    node = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     // yaml-cpp counts lines and columns from zero; editors count from one.
     return absl::InvalidArgumentError(
         absl::StrCat(file_name, ":", e.mark.line + 1, ":", e.mark.column + 1,
                      ": invalid YAML: ", e.msg));
   }
+  return YamlField(std::move(node), std::move(file_name));
 }
 
 YamlField YamlField::operator[](absl::string_view key) const {
