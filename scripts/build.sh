@@ -14,7 +14,13 @@ case "$variant" in
   *) echo "usage: $0 [release|asan|tsan]" >&2; exit 2 ;;
 esac
 launcher=()
-if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache); fi
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  # Relative paths in the cache keys let another checkout of the same
+  # sources reuse the objects.
+  export CCACHE_BASEDIR="$PWD"
+  export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+fi
 
 cmake -S . -B "$dir" -G Ninja "${launcher[@]}" "${args[@]}" "$@" >/dev/null
 cmake --build "$dir" -j "$(nproc)"
