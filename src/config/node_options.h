@@ -38,10 +38,14 @@ struct NodeOptions {
   std::string driver_root_ctr_path = "/driver-root";
 };
 
-// Merges `flags` over `env` over the defaults. InvalidArgument naming the
-// flag or variable when a root is not an absolute path.
+// Merges `flags` over `env` over `file` (values from the config file:
+// flags.nvidiaDriverRoot, flags.nvidiaDevRoot,
+// flags.plugin.containerDriverRoot) over the defaults. InvalidArgument
+// naming the flag, variable or file field when a root is not an absolute
+// path.
 absl::StatusOr<NodeOptions> ResolveNodeOptions(const NodeFlags& flags,
-                                               const Environment& env);
+                                               const Environment& env,
+                                               const NodeFlags& file = {});
 
 }  // namespace gpulet
 
