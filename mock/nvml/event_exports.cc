@@ -29,7 +29,7 @@ nvmlReturn_t Wait(nvmlEventSet_t set, nvmlEventData_t* data,
   if (data == nullptr || !driver.events().IsLive(set)) {
     return NVML_ERROR_INVALID_ARGUMENT;
   }
-  return driver.WaitLocked(set, data, timeoutms, legacy);
+  return driver.WaitLocked(call, set, data, timeoutms, legacy);
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 #include "mock/nvml/mock_driver.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
 
 namespace gpulet::mock {
 namespace {
@@ -15,7 +15,7 @@ namespace {
 constexpr char kDefaultMachine[] = "dgx-h100";
 // How often a waiting client looks at the control file; short enough that
 // a health test sees an injected XID quickly, long enough to cost nothing.
-constexpr absl::Duration kPollInterval = absl::Milliseconds(10);
+constexpr std::chrono::milliseconds kPollInterval(10);
 // The XID the driver logs when a GPU falls off the bus.
 constexpr unsigned long long kXidFallenOffTheBus = 79;
 
@@ -32,8 +32,7 @@ MockDriver& MockDriver::Get() {
 }
 
 MockDriver::Call::Call()
-    : driver_(MockDriver::Get()), lock_(&driver_.mu_) {
-  driver_.mu_.AssertHeld();
+    : driver_(MockDriver::Get()), lock_(driver_.mu_) {
   if (driver_.refcount_ == 0) {
     status_ = NVML_ERROR_UNINITIALIZED;
     return;
@@ -45,7 +44,6 @@ MockDriver::Call::Call()
 nvmlReturn_t MockDriver::Call::Device(nvmlDevice_t device, Accept accept,
                                       const nvmlDevice_st** out) {
   if (status_ != NVML_SUCCESS) return status_;
-  driver_.mu_.AssertHeld();
   if (device == nullptr || !driver_.machine_.IsDevice(device) ||
       !device->present) {
     return NVML_ERROR_INVALID_ARGUMENT;
@@ -60,7 +58,7 @@ nvmlReturn_t MockDriver::Call::Device(nvmlDevice_t device, Accept accept,
 }
 
 nvmlReturn_t MockDriver::Init() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (refcount_ == 0) {
     if (nvmlReturn_t r = LoadLocked(); r != NVML_SUCCESS) return r;
   }
@@ -70,11 +68,11 @@ nvmlReturn_t MockDriver::Init() {
 }
 
 nvmlReturn_t MockDriver::Shutdown() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (refcount_ == 0) return NVML_ERROR_UNINITIALIZED;
   --refcount_;
   // Wake waiters so that they notice the library went away.
-  events_arrived_.SignalAll();
+  events_arrived_.notify_all();
   return NVML_SUCCESS;
 }
 
@@ -146,7 +144,7 @@ void MockDriver::EmitLocked(uint32_t gpu, unsigned long long type,
                             unsigned long long data, unsigned int gi,
                             unsigned int ci) {
   if (events_.Emit(machine_.Gpu(gpu), type, data, gi, ci)) {
-    events_arrived_.SignalAll();
+    events_arrived_.notify_all();
   }
 }
 
@@ -209,9 +207,11 @@ void MockDriver::ApplyLocked(const ControlCommand& c) {
   }
 }
 
-nvmlReturn_t MockDriver::WaitLocked(nvmlEventSet_t set, nvmlEventData_t* data,
+nvmlReturn_t MockDriver::WaitLocked(Call& call, nvmlEventSet_t set,
+                                    nvmlEventData_t* data,
                                     unsigned int timeout_ms, bool legacy) {
-  const absl::Time deadline = absl::Now() + absl::Milliseconds(timeout_ms);
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(timeout_ms);
   while (true) {
     if (refcount_ == 0) return NVML_ERROR_UNINITIALIZED;
     if (!events_.IsLive(set)) return NVML_ERROR_INVALID_ARGUMENT;
@@ -227,9 +227,10 @@ nvmlReturn_t MockDriver::WaitLocked(nvmlEventSet_t set, nvmlEventData_t* data,
       }
       return NVML_SUCCESS;
     }
-    const absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) return NVML_ERROR_TIMEOUT;
-    events_arrived_.WaitWithTimeout(&mu_, std::min(left, kPollInterval));
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return NVML_ERROR_TIMEOUT;
+    events_arrived_.wait_until(call.lock_,
+                               std::min(deadline, now + kPollInterval));
   }
 }
 

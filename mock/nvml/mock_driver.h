@@ -10,18 +10,21 @@
 //                        NVML_ERROR_DRIVER_NOT_LOADED (a node without driver).
 //   GPULET_MOCK_CONTROL  path of the control file (see control_file.h).
 //
-// Thread-safe: every NVML entry point holds `mu` for its whole duration
+// Thread-safe: every NVML entry point holds `mu_` for its whole duration
 // (through Call), except that an event wait releases it while sleeping.
+// std::mutex rather than absl::Mutex: the distribution's abseil is not
+// built with ThreadSanitizer, which then cannot see absl::Mutex ordering.
 #ifndef GPULET_MOCK_NVML_MOCK_DRIVER_H_
 #define GPULET_MOCK_NVML_MOCK_DRIVER_H_
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/synchronization/mutex.h"
 #include "mock/nvml/control_file.h"
 #include "mock/nvml/event_hub.h"
 #include "mock/nvml/mock_machine.h"
@@ -58,8 +61,9 @@ class MockDriver {
                         const nvmlDevice_st** out);
 
    private:
+    friend class MockDriver;
     MockDriver& driver_;
-    absl::MutexLock lock_;
+    std::unique_lock<std::mutex> lock_;
     nvmlReturn_t status_;
   };
 
@@ -68,9 +72,9 @@ class MockDriver {
   EventHub& events() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return events_; }
   // Waits up to `timeout_ms` for an event on `set`, releasing the lock while
   // it sleeps. `legacy` writes only the fields of the v1 nvmlEventData_t.
-  nvmlReturn_t WaitLocked(nvmlEventSet_t set, nvmlEventData_t* data,
-                          unsigned int timeout_ms, bool legacy)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  nvmlReturn_t WaitLocked(Call& call, nvmlEventSet_t set,
+                          nvmlEventData_t* data, unsigned int timeout_ms,
+                          bool legacy) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
  private:
   MockDriver() = default;
@@ -91,8 +95,8 @@ class MockDriver {
   void ReportOnceLocked(const std::string& message)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  absl::Mutex mu_;
-  absl::CondVar events_arrived_;
+  std::mutex mu_;
+  std::condition_variable events_arrived_;
   int refcount_ ABSL_GUARDED_BY(mu_) = 0;
   std::string source_ ABSL_GUARDED_BY(mu_);
   MockMachine machine_ ABSL_GUARDED_BY(mu_);
