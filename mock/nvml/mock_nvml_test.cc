@@ -1,6 +1,8 @@
 // The mock libnvidia-ml.so.1 through dlopen: every shipped profile answers
 // as the profile says, and the library's lifetime follows NVML's rules.
+#include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <string>
 
 #include "base/status_matchers.h"
@@ -251,6 +253,30 @@ TEST(Hetero, TopologySeparatesTheA100PairFromTheT4s) {
   nvmlEnableState_t state{};
   EXPECT_EQ(nvml.nvmlDeviceGetNvLinkState(d[2], 0, &state),
             NVML_ERROR_NOT_SUPPORTED);
+}
+
+// The library exports the NVML API of nvml_abi.h and nothing else, so its
+// abseil and yaml-cpp copies cannot interpose on a client's.
+TEST(Library, ExportsExactlyTheNvmlApi) {
+  const std::string command =
+      std::string("nm -D --defined-only ") + GPULET_MOCK_NVML_PATH + " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::set<std::string> exported;
+  char line[512];
+  while (std::fgets(line, sizeof(line), pipe) != nullptr) {
+    char type = 0;
+    char name[400];
+    if (std::sscanf(line, "%*s %c %399s", &type, name) == 2) {
+      exported.insert(name);
+    }
+  }
+  if (pclose(pipe) != 0 && exported.empty()) GTEST_SKIP() << "no nm";
+  std::set<std::string> expected = {"nvmlErrorString"};
+#define GPULET_NVML_NAME_(name, params) expected.insert(#name);
+  GPULET_NVML_FUNCTIONS(GPULET_NVML_NAME_)
+#undef GPULET_NVML_NAME_
+  EXPECT_EQ(exported, expected);
 }
 
 }  // namespace
