@@ -1,0 +1,59 @@
+// NodeResourceSource: the device plugin's resources built from the merged
+// config (flags > env > file > default) and a fresh Inventory snapshot of
+// the node — the ResourceSource of `gpulet device-plugin`.
+//
+// NVML is opened once, by the caller (NodeSource), and never re-opened:
+// Build() only takes a new inventory snapshot, so a kubelet restart or a
+// MIG rescan costs NVML queries, not an init. ReloadConfig() re-reads the
+// config file and the environment captured at start; a bad config leaves
+// the running one in place.
+//
+// Called from the Manager's thread only; config() may be read there too.
+#ifndef GPULET_PLUGIN_NODE_RESOURCE_SOURCE_H_
+#define GPULET_PLUGIN_NODE_RESOURCE_SOURCE_H_
+
+#include <memory>
+
+#include "allocation/allocate_options.h"
+#include "config/config.h"
+#include "config/environment.h"
+#include "inventory/node_source.h"
+#include "plugin/resource_source.h"
+#include "resources/resource_options.h"
+
+namespace gpulet::plugin {
+
+// The narrow option structs the resources and allocation modules take,
+// copied from the merged config.
+resources::ResourceOptions ToResourceOptions(const Config& config);
+allocation::AllocateOptions ToAllocateOptions(const Config& config);
+
+class NodeResourceSource final : public ResourceSource {
+ public:
+  // `node` null: NVML is unavailable and --fail-on-init-error=false, so
+  // there is nothing to serve (Build() returns no resources). `env` must
+  // outlive the source.
+  NodeResourceSource(ConfigFlags flags, const Environment* env, Config config,
+                     const inventory::NodeSource* node)
+      : flags_(std::move(flags)), env_(env), config_(std::move(config)), node_(node) {}
+
+  // ResourceSource
+  absl::Status ReloadConfig() override;
+  absl::StatusOr<NodeResources> Build() override;
+
+  const Config& config() const { return config_; }
+  // The inventory of the last successful Build(); null before it.
+  const std::shared_ptr<const inventory::Inventory>& inventory() const { return inventory_; }
+
+ private:
+  const ConfigFlags flags_;
+  const Environment* const env_;
+  Config config_;
+  uint64_t generation_ = 1;
+  const inventory::NodeSource* const node_;
+  std::shared_ptr<const inventory::Inventory> inventory_;
+};
+
+}  // namespace gpulet::plugin
+
+#endif  // GPULET_PLUGIN_NODE_RESOURCE_SOURCE_H_
