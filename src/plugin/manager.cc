@@ -126,7 +126,12 @@ void Manager::RunTimers() {
     Reconcile();
   } else if (retry_at_ && now >= *retry_at_) {
     retry_at_.reset();
-    Reconcile();
+    // A failed registration is retried alone; only a failed build rebuilds.
+    if (rebuild_pending_) {
+      Reconcile();
+    } else {
+      RegisterPending();
+    }
   }
 }
 
@@ -163,9 +168,11 @@ void Manager::Reconcile() {
   absl::StatusOr<NodeResources> built = source_->Build();
   if (!built.ok()) {
     spdlog::error("Building the resources failed: {}", built.status());
+    rebuild_pending_ = true;
     ScheduleRetry();
     return;
   }
+  rebuild_pending_ = false;
   std::vector<std::string> names;
   for (const ResourceSpec& spec : built->resources) names.push_back(spec.name);
   for (auto it = entries_.begin(); it != entries_.end();) {

@@ -149,6 +149,7 @@ class Manager {
   std::unique_ptr<SocketDirWatcher> watcher_;
   std::map<std::string, Entry> entries_;  // by resource name
   std::optional<Clock::time_point> retry_at_;
+  bool rebuild_pending_ = false;  // the last Build() failed
   std::chrono::milliseconds retry_delay_;
   Clock::time_point rescan_at_;
 
