@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Configures and builds one variant of gpulet.
 #   scripts/build.sh [release|asan|tsan] [extra cmake args...]
-# Build trees: build/ (release), build-asan/, build-tsan/.
+# Build trees: build/ (release: everything), build-asan/ and build-tsan/
+# (the tests and what they run, no benchmarks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 variant=${1:-release}
 shift || true
 case "$variant" in
-  release) dir=build;      args=(-DGPULET_WERROR=ON) ;;
-  asan)    dir=build-asan; args=(-DGPULET_SANITIZE=address -DCMAKE_BUILD_TYPE=Debug) ;;
-  tsan)    dir=build-tsan; args=(-DGPULET_SANITIZE=thread -DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
+  release) dir=build;      target=all;       args=(-DGPULET_WERROR=ON) ;;
+  asan)    dir=build-asan; target=all_tests; args=(-DGPULET_SANITIZE=address -DCMAKE_BUILD_TYPE=Debug) ;;
+  tsan)    dir=build-tsan; target=all_tests; args=(-DGPULET_SANITIZE=thread -DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
   *) echo "usage: $0 [release|asan|tsan]" >&2; exit 2 ;;
 esac
 launcher=()
@@ -23,4 +24,4 @@ if command -v ccache >/dev/null; then
 fi
 
 cmake -S . -B "$dir" -G Ninja "${launcher[@]}" "${args[@]}" "$@" >/dev/null
-cmake --build "$dir" -j "$(nproc)"
+cmake --build "$dir" -j "$(nproc)" --target "$target"
