@@ -99,7 +99,9 @@ class HealthMonitor {
   void Run();
   void HandleEvent(const nvml::Event& event, std::vector<HealthChange>& changes);
   void ProbeAll(std::vector<HealthChange>& changes);
-  void Publish(const std::vector<HealthChange>& changes);
+  // Logs `changes` and publishes a new snapshot if there are any (or
+  // `always`).
+  void Publish(const std::vector<HealthChange>& changes, bool always);
 
   std::shared_ptr<const nvml::NvmlLibrary> library_;
   std::shared_ptr<const inventory::Inventory> inventory_;

@@ -79,8 +79,10 @@ class HealthTracker {
 
   // Health of every device, keyed by UUID.
   std::map<std::string, DeviceHealth, std::less<>> Devices() const;
-  // Whether any GPU is currently lost (the monitor then probes often).
+  // Whether any GPU, or GPU `gpu_index`, is currently lost (the monitor
+  // then probes at every wait).
   bool AnyLost() const;
+  bool IsLost(unsigned int gpu_index) const;
 
  private:
   struct Unit {
