@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Replays the 17 traces of the FGD paper's evaluation with the paper's six
 # policies (and, with --all, the deployed anchors and our variants) over
-# seeds 42-51, side by side with the artifact's published summary.
+# seeds 42-51, side by side with the artifact's published summary. Writes
+# OUT_DIR/{paper,ours}-table.md and the per-run CSV {paper,ours}-runs.csv.
 #   scripts/sched-reproduce.sh DATA_DIR OUT_DIR [--all]
 # DATA_DIR is the alibaba-gpu-2023 folder (csv/ and fgd-expected-results/).
 set -euo pipefail
@@ -25,9 +26,3 @@ fi
   --policy "$policies" --seeds 42-51 --jobs 2 \
   --paper "$data/fgd-expected-results/summary_gpu_alloc_ratio_pct_by_arrived_pct.csv" \
   --output "$out/$name-runs.csv" > "$out/$name-table.md"
-"$gpulet" simulate \
-  --nodes "$data/csv/openb_node_list_gpu_node.csv" \
-  --pods "${pods%,}" \
-  --policy "$policies" --seeds 42-51 --jobs 2 --format json \
-  --paper "$data/fgd-expected-results/summary_gpu_alloc_ratio_pct_by_arrived_pct.csv" \
-  > "$out/$name-summary.json"

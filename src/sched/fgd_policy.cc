@@ -12,6 +12,8 @@ namespace gpulet::sched {
 namespace {
 
 constexpr double kSameDecrease = 1e-9;
+// Bounds the memo; beyond it the memo is simply started afresh.
+constexpr size_t kMaxMemo = 1 << 20;
 
 bool IsPowerOfTwo(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
 
@@ -40,6 +42,7 @@ void FgdPolicy::LearnOnline(const PodRequest& pod) {
   int64_t n = learner_.observed();
   if (!IsPowerOfTwo(n) && n % 512 != 0) return;
   target_ = learner_.Current();
+  memo_.clear();
   for (NodeCache& cache : caches_) {
     cache.base_version_plus_one = 0;
     for (Outcome& outcome : cache.outcomes) outcome.version_plus_one = 0;
@@ -93,13 +96,29 @@ std::optional<Placement> FgdPolicy::PickExact(ClusterView nodes,
 double FgdPolicy::Base(int index, const NodeState& node) {
   NodeCache& cache = caches_[index];
   if (cache.base_version_plus_one != node.version + 1) {
-    cache.base = NodeFragmentation(
-        {node.cpu_free, std::span(node.gpu_free.data(), node.gpu_count),
-         node.model},
-        target_);
+    cache.base = Fragmentation(node.cpu_free, node.gpu_free, node.gpu_count,
+                               node.model);
     cache.base_version_plus_one = node.version + 1;
   }
   return cache.base;
+}
+
+double FgdPolicy::Fragmentation(
+    int64_t cpu_free, const std::array<int32_t, kMaxGpusPerNode>& gpu_free,
+    int gpu_count, int model) {
+  StateKey key(cpu_free, model, {});
+  std::array<int32_t, kMaxGpusPerNode>& sorted = std::get<2>(key);
+  std::copy(gpu_free.begin(), gpu_free.begin() + gpu_count, sorted.begin());
+  std::sort(sorted.begin(), sorted.begin() + gpu_count);
+  // Unused slots are -1 so that GPU counts stay part of the key.
+  std::fill(sorted.begin() + gpu_count, sorted.end(), -1);
+  auto it = memo_.find(key);
+  if (it != memo_.end()) return it->second;
+  if (memo_.size() >= kMaxMemo) memo_.clear();
+  double value = NodeFragmentation(
+      {cpu_free, std::span(gpu_free.data(), gpu_count), model}, target_);
+  memo_.emplace(key, value);
+  return value;
 }
 
 const FgdPolicy::Outcome& FgdPolicy::Evaluate(int index, const NodeState& node,
@@ -123,18 +142,15 @@ const FgdPolicy::Outcome& FgdPolicy::Evaluate(int index, const NodeState& node,
 // least free GPU.
 FgdPolicy::Outcome FgdPolicy::EvaluateSharing(const NodeState& node,
                                               const PodRequest& pod,
-                                              double base) const {
+                                              double base) {
   Outcome best;
   int best_gpu = -1;
   std::array<int32_t, kMaxGpusPerNode> after = node.gpu_free;
   for (int g = 0; g < node.gpu_count; ++g) {
     if (node.gpu_free[g] < pod.gpu_milli) continue;
     after[g] -= pod.gpu_milli;
-    double decrease =
-        base - NodeFragmentation({node.cpu_free - pod.cpu_milli,
-                                  std::span(after.data(), node.gpu_count),
-                                  node.model},
-                                 target_);
+    double decrease = base - Fragmentation(node.cpu_free - pod.cpu_milli,
+                                           after, node.gpu_count, node.model);
     after[g] += pod.gpu_milli;
     int64_t score = QuantisedScore(decrease);
     bool better;
@@ -160,7 +176,7 @@ FgdPolicy::Outcome FgdPolicy::EvaluateSharing(const NodeState& node,
 // and alike, so the lowest-indexed ones are allocated.
 FgdPolicy::Outcome FgdPolicy::EvaluateWhole(const NodeState& node,
                                             const PodRequest& pod,
-                                            double base) const {
+                                            double base) {
   std::array<int32_t, kMaxGpusPerNode> after = node.gpu_free;
   std::array<int, kMaxGpusPerNode> order;
   std::iota(order.begin(), order.begin() + node.gpu_count, 0);
@@ -172,11 +188,8 @@ FgdPolicy::Outcome FgdPolicy::EvaluateWhole(const NodeState& node,
     after[order[i]] -= pod.gpu_milli;
     --needed;
   }
-  double decrease =
-      base - NodeFragmentation({node.cpu_free - pod.cpu_milli,
-                                std::span(after.data(), node.gpu_count),
-                                node.model},
-                               target_);
+  double decrease = base - Fragmentation(node.cpu_free - pod.cpu_milli, after,
+                                         node.gpu_count, node.model);
   return {0, decrease, QuantisedScore(decrease), BestFitGpus(node, pod)};
 }
 

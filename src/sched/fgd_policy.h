@@ -12,13 +12,15 @@
 //
 // Cost: one pass over the nodes per decision; the outcome for a (node, pod
 // shape) pair is cached until that node's version changes, so only the node
-// changed by the previous placement is re-evaluated.
+// changed by the previous placement is re-evaluated; F_n(M) itself is
+// memoised by node state, which many nodes share (idle nodes of one kind).
 //
 // Not thread-safe (caches); one instance per thread, bound
 // to one cluster (caches are keyed by node index).
 #ifndef GPULET_SCHED_FGD_POLICY_H_
 #define GPULET_SCHED_FGD_POLICY_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <tuple>
@@ -65,16 +67,22 @@ class FgdPolicy final : public Policy {
     std::vector<Outcome> outcomes;  // by shape id
   };
   using ShapeKey = std::tuple<int64_t, int, int, ModelMask>;
+  // F_n(M) depends only on free CPU, model and the multiset of free GPU.
+  using StateKey = std::tuple<int64_t, int, std::array<int32_t, kMaxGpusPerNode>>;
 
   int ShapeId(const PodRequest& pod);
   void LearnOnline(const PodRequest& pod);
   const Outcome& Evaluate(int index, const NodeState& node,
                           const PodRequest& pod, int shape);
   double Base(int index, const NodeState& node);
+  // NodeFragmentation, memoised across nodes with the same state.
+  double Fragmentation(int64_t cpu_free,
+                       const std::array<int32_t, kMaxGpusPerNode>& gpu_free,
+                       int gpu_count, int model);
   Outcome EvaluateSharing(const NodeState& node, const PodRequest& pod,
-                          double base) const;
+                          double base);
   Outcome EvaluateWhole(const NodeState& node, const PodRequest& pod,
-                        double base) const;
+                        double base);
   std::optional<Placement> PickExact(ClusterView nodes, const PodRequest& pod,
                                      int shape);
 
@@ -83,6 +91,7 @@ class FgdPolicy final : public Policy {
   TargetWorkloadLearner learner_;
   absl::flat_hash_map<ShapeKey, int> shape_ids_;
   std::vector<NodeCache> caches_;
+  absl::flat_hash_map<StateKey, double> memo_;
 };
 
 }  // namespace gpulet::sched
