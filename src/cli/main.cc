@@ -4,6 +4,7 @@
 
 #include "CLI/CLI.hpp"
 #include "base/logging.h"
+#include "cli/cdi_command.h"
 #include "cli/command.h"
 #include "cli/info_command.h"
 #include "cli/simulate_command.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   CommandRunner runner;
+  AddCdiCommand(app, context, runner);
   AddInfoCommand(app, context, runner);
   AddSimulateCommand(app, context, runner);
 

@@ -54,7 +54,7 @@ FileInfo ToFileInfo(const struct stat& st) {
   return info;
 }
 
-absl::StatusOr<std::string> ReadLink(const std::string& agent_path) {
+absl::StatusOr<std::string> ReadLinkAt(const std::string& agent_path) {
   std::string target(256, '\0');
   while (true) {
     ssize_t n = readlink(agent_path.c_str(), target.data(), target.size());
@@ -186,7 +186,7 @@ absl::StatusOr<std::string> HostView::Resolve(std::string_view host_path) const 
           "too many levels of symbolic links resolving host path \"",
           AsAbsl(host_path), "\""));
     }
-    ASSIGN_OR_RETURN(std::string target, ReadLink(agent));
+    ASSIGN_OR_RETURN(std::string target, ReadLinkAt(agent));
     if (!target.empty() && target.front() == '/') resolved.clear();
     PushFront(target, &pending);
   }
@@ -207,6 +207,31 @@ absl::StatusOr<FileInfo> HostView::Stat(std::string_view host_path) const {
 
 bool HostView::Exists(std::string_view host_path) const {
   return Stat(host_path).ok();
+}
+
+absl::StatusOr<std::string> HostView::ReadLink(std::string_view host_path) const {
+  ASSIGN_OR_RETURN(std::string normalized, NormalizeAbsolutePath(host_path));
+  if (normalized == "/") {
+    return absl::InvalidArgumentError("host path \"/\" is not a symlink");
+  }
+  size_t slash = normalized.rfind('/');
+  std::string parent = slash == 0 ? "/" : normalized.substr(0, slash);
+  ASSIGN_OR_RETURN(std::string resolved_parent, Resolve(parent));
+  std::string agent =
+      ToAgentPath(JoinPath(resolved_parent, normalized.substr(slash + 1)));
+  struct stat st;
+  if (lstat(agent.c_str(), &st) != 0) {
+    return ErrnoError(errno, "cannot read link", host_path, agent);
+  }
+  if (!S_ISLNK(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("host path \"", AsAbsl(host_path), "\" is not a symlink"));
+  }
+  return ReadLinkAt(agent);
+}
+
+bool HostView::IsSymlink(std::string_view host_path) const {
+  return ReadLink(host_path).ok();
 }
 
 absl::StatusOr<std::string> HostView::ReadFile(std::string_view host_path) const {

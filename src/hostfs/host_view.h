@@ -98,6 +98,15 @@ class HostView {
   // True when Stat() succeeds.
   bool Exists(std::string_view host_path) const;
 
+  // The target of the symlink `host_path`, verbatim (relative targets stay
+  // relative). The parent directories are resolved in host space, the last
+  // component is not followed. NotFound when it does not exist,
+  // InvalidArgument when it is not a symlink, each naming the path.
+  absl::StatusOr<std::string> ReadLink(std::string_view host_path) const;
+
+  // True when `host_path` itself (not what it points to) is a symlink.
+  bool IsSymlink(std::string_view host_path) const;
+
   // The whole content of a file (procfs and sysfs files included, whose
   // st_size is meaningless). Errors as Stat(); FailedPrecondition when it is
   // a directory.

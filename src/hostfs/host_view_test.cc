@@ -128,3 +128,25 @@ TEST(HostViewTest, StatReportsCharacterDevices) {
 
 }  // namespace
 }  // namespace gpulet::hostfs
+
+namespace gpulet::hostfs {
+namespace {
+
+TEST(HostViewReadLinkTest, ReturnsTargetVerbatimThroughResolvedParents) {
+  testing::FixtureTree tree;
+  tree.AddFile("/usr/lib/x86_64-linux-gnu/libcuda.so.570", "");
+  tree.AddSymlink("/usr/lib/x86_64-linux-gnu/libcuda.so.1", "libcuda.so.570");
+  tree.AddSymlink("/lib", "usr/lib");
+  ASSERT_OK_AND_ASSIGN(HostView view, HostView::AtPrefix(tree.prefix()));
+  ASSERT_OK_AND_ASSIGN(std::string target, view.ReadLink("/lib/x86_64-linux-gnu/libcuda.so.1"));
+  EXPECT_EQ(target, "libcuda.so.570");
+  EXPECT_TRUE(view.IsSymlink("/lib"));
+  EXPECT_FALSE(view.IsSymlink("/usr/lib/x86_64-linux-gnu/libcuda.so.570"));
+  EXPECT_THAT(view.ReadLink("/usr/lib/x86_64-linux-gnu/libcuda.so.570"),
+              ::gpulet::testing::StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(view.ReadLink("/nope/x"),
+              ::gpulet::testing::StatusIs(absl::StatusCode::kNotFound));
+}
+
+}  // namespace
+}  // namespace gpulet::hostfs
