@@ -284,17 +284,10 @@ struct TransformFlags {
 };
 
 absl::StatusOr<std::string> ReadInput(const std::string& input) {
-  if (input != "-") {
-    ASSIGN_OR_RETURN(cdi::Spec spec, cdi::LoadSpecFile(input));
-    (void)spec;
-  }
-  std::istream* in = &std::cin;
-  std::ifstream file;
-  if (input != "-") {
-    file.open(input);
-    in = &file;
-  }
-  return std::string(std::istreambuf_iterator<char>(*in), {});
+  if (input == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  std::ifstream file(input, std::ios::binary);
+  if (!file) return absl::NotFoundError("cannot read --input \"" + input + "\"");
+  return std::string(std::istreambuf_iterator<char>(file), {});
 }
 
 int RunTransform(const TransformFlags& f) {
