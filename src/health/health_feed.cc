@@ -1,6 +1,5 @@
 #include "health/health_feed.h"
 
-#include "absl/time/time.h"
 
 namespace gpulet::health {
 
@@ -30,47 +29,49 @@ HealthFeed::HealthFeed() : current_(std::make_shared<const HealthSnapshot>()) {}
 bool HealthFeed::Publish(std::shared_ptr<const HealthSnapshot> snapshot) {
   const uint64_t version = snapshot->version();
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (version <= current_->version()) return false;
     current_ = std::move(snapshot);
   }
+  changed_.notify_all();
   // Callbacks run outside mu_ so that readers never wait for them; under
   // callbacks_mu_ so that Unsubscribe() waits for one in flight.
-  absl::MutexLock lock(&callbacks_mu_);
+  std::lock_guard<std::mutex> lock(callbacks_mu_);
   for (auto& [id, callback] : callbacks_) callback(version);
   return true;
 }
 
 std::shared_ptr<const HealthSnapshot> HealthFeed::Current() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return current_;
 }
 
 std::shared_ptr<const HealthSnapshot> HealthFeed::WaitForNewerThan(
     uint64_t version, std::chrono::milliseconds timeout) const {
-  auto ready = [this, version]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait_for(lock, timeout, [this, version]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
     return closed_ || current_->version() > version;
-  };
-  absl::MutexLock lock(&mu_);
-  mu_.AwaitWithTimeout(absl::Condition(&ready),
-                       absl::Milliseconds(timeout.count()));
+  });
   return current_;
 }
 
 void HealthFeed::Close() {
-  absl::MutexLock lock(&mu_);
-  closed_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+  }
+  changed_.notify_all();
 }
 
 HealthFeed::Subscription HealthFeed::Subscribe(Callback callback) {
-  absl::MutexLock lock(&callbacks_mu_);
+  std::lock_guard<std::mutex> lock(callbacks_mu_);
   uint64_t id = next_id_++;
   callbacks_.emplace(id, std::move(callback));
   return Subscription(this, id);
 }
 
 void HealthFeed::Unsubscribe(uint64_t id) {
-  absl::MutexLock lock(&callbacks_mu_);
+  std::lock_guard<std::mutex> lock(callbacks_mu_);
   callbacks_.erase(id);
 }
 

@@ -8,7 +8,8 @@
 // the version and schedule a write on their own. Publish() never waits for
 // readers other than for callbacks in flight.
 //
-// Thread-safe. A Subscription must not outlive its feed; destroying it
+// Thread-safe. The locks are std::mutex so that ThreadSanitizer sees them
+// (Debian's abseil is not built with TSan). A Subscription must not outlive its feed; destroying it
 // waits for a callback in flight to return, so the state a callback
 // captures may be destroyed right after. A callback must not subscribe or
 // unsubscribe (that would deadlock).
@@ -26,8 +27,10 @@
 #include <map>
 #include <memory>
 
+#include <condition_variable>
+#include <mutex>
+
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "health/health_snapshot.h"
 
 namespace gpulet::health {
@@ -78,12 +81,13 @@ class HealthFeed {
  private:
   void Unsubscribe(uint64_t id);
 
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable changed_;
   std::shared_ptr<const HealthSnapshot> current_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
 
   // Separate from mu_ so that readers never wait behind a callback.
-  absl::Mutex callbacks_mu_;
+  std::mutex callbacks_mu_;
   uint64_t next_id_ ABSL_GUARDED_BY(callbacks_mu_) = 1;
   std::map<uint64_t, Callback> callbacks_ ABSL_GUARDED_BY(callbacks_mu_);
 };

@@ -51,7 +51,7 @@ absl::StatusOr<std::unique_ptr<HealthMonitor>> HealthMonitor::Start(
   if (m.options_.xids.enabled()) m.Register(changes);
   m.Publish(changes, /*always=*/true);
   if (m.options_.xids.enabled()) {
-    absl::MutexLock lock(&m.thread_mu_);
+    std::lock_guard<std::mutex> lock(m.thread_mu_);
     m.thread_ = std::thread([&m] { m.Run(); });
   }
   return monitor;
@@ -60,7 +60,7 @@ absl::StatusOr<std::unique_ptr<HealthMonitor>> HealthMonitor::Start(
 HealthMonitor::~HealthMonitor() { Stop(); }
 
 void HealthMonitor::Stop() {
-  absl::MutexLock lock(&thread_mu_);
+  std::lock_guard<std::mutex> lock(thread_mu_);
   if (!stop_.HasBeenNotified()) stop_.Notify();
   if (thread_.joinable()) thread_.join();
   feed_->Close();

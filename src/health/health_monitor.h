@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -116,7 +117,7 @@ class HealthMonitor {
   Clock::TimePoint next_probe_{};
 
   absl::Notification stop_;
-  absl::Mutex thread_mu_;
+  std::mutex thread_mu_;  // std::mutex: visible to ThreadSanitizer
   std::thread thread_ ABSL_GUARDED_BY(thread_mu_);
 };
 
