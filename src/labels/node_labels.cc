@@ -98,7 +98,7 @@ LabelMap MachineTypeLabels(const hostfs::HostView& host,
     std::string_view line = *text;
     value = ToLabelValue({line.substr(0, line.find('\n'))});
   } else {
-    spdlog::warn("machine type: {}", text.status().message());
+    spdlog::debug("machine type: {}", text.status().message());
   }
   return {{"nvidia.com/gpu.machine", value.empty() ? "unknown" : value}};
 }
