@@ -4,9 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <thread>
 
-#include "absl/synchronization/mutex.h"
 
 namespace gpulet::sched {
 namespace {
@@ -30,7 +30,7 @@ class RunQueue {
     } else {
       statuses_[index] = result.status();
     }
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     ++finished_;
     if (options_.progress) {
       options_.progress(finished_, static_cast<int>(keys_.size()));
@@ -50,7 +50,7 @@ class RunQueue {
   // Slot i is written only by the thread that claimed run i.
   std::vector<RunOutcome> outcomes_;
   std::vector<absl::Status> statuses_;
-  absl::Mutex mu_;
+  std::mutex mu_;
   int finished_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

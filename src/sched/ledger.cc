@@ -15,7 +15,7 @@ Ledger::Ledger(std::vector<NodeState> nodes) {
 }
 
 std::shared_ptr<const Snapshot> Ledger::snapshot() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return current_;
 }
 
@@ -30,7 +30,7 @@ void Ledger::PublishLocked(int index, const NodeState& node) {
 absl::StatusOr<uint64_t> Ledger::Commit(const PodRequest& pod,
                                         const Placement& placement,
                                         uint64_t seen_version) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (placement.node < 0 ||
       placement.node >= static_cast<int>(current_->nodes.size())) {
     return absl::InvalidArgumentError(
@@ -50,7 +50,7 @@ absl::StatusOr<uint64_t> Ledger::Commit(const PodRequest& pod,
 }
 
 absl::Status Ledger::Release(uint64_t reservation) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = held_.find(reservation);
   if (it == held_.end()) {
     return absl::NotFoundError(
