@@ -46,6 +46,10 @@ class SignalWatcher {
   // nanoseconds::max() waits forever. Internal naming errno on failure.
   absl::StatusOr<std::optional<int>> Wait(std::chrono::nanoseconds timeout);
 
+  // The signalfd, for a loop that polls it together with other fds; once
+  // it is readable, Wait(0) takes the signal without blocking.
+  int fd() const { return fd_; }
+
  private:
   SignalWatcher(int fd, sigset_t previous_mask) : fd_(fd), previous_mask_(previous_mask) {}
 

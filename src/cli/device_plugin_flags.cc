@@ -4,6 +4,22 @@
 #include "base/duration.h"
 
 namespace gpulet::cli {
+namespace {
+
+// A Go duration ("30s", "5m"); "0" is zero; "" (not given) is nullopt.
+absl::StatusOr<std::optional<std::chrono::milliseconds>> ParseInterval(const char* flag,
+                                                                       const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  if (text == "0") return std::chrono::milliseconds(0);
+  absl::StatusOr<std::chrono::nanoseconds> parsed = ParseGoDuration(text);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": \"", text, "\": ", parsed.status().message()));
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*parsed);
+}
+
+}  // namespace
 
 void DevicePluginFlagSet::String(CLI::App& app, const std::string& names,
                                  std::optional<std::string> ConfigFlags::*field,
@@ -74,6 +90,10 @@ DevicePluginFlagSet::DevicePluginFlagSet(CLI::App& app) : node_(app) {
   rescan_interval_option_ = app.add_option(
       "--rescan-interval", rescan_interval_,
       "how often to look for a new MIG layout, e.g. 30s; 0: never (env GPULET_RESCAN_INTERVAL)");
+  recovery_window_option_ = app.add_option(
+      "--health-recovery-window", recovery_window_,
+      "how long a faulty device must stay quiet and answer NVML before it is healthy "
+      "again, e.g. 5m; 0: never, as NVIDIA (env GPULET_HEALTH_RECOVERY_WINDOW)");
 }
 
 ConfigFlags DevicePluginFlagSet::Parsed() const {
@@ -97,17 +117,19 @@ absl::StatusOr<DevicePluginOnlyOptions> DevicePluginFlagSet::ResolveOnly(
   };
   pick(kubelet_socket_option_, kubelet_socket_, "KUBELET_SOCKET", out.kubelet_socket);
   pick(metrics_address_option_, metrics_address_, "GPULET_METRICS_ADDRESS", out.metrics_address);
-  std::string interval;
-  pick(rescan_interval_option_, rescan_interval_, "GPULET_RESCAN_INTERVAL", interval);
-  if (!interval.empty() && interval != "0") {
-    absl::StatusOr<std::chrono::nanoseconds> parsed = ParseGoDuration(interval);
-    if (!parsed.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--rescan-interval: \"", interval, "\": ", parsed.status().message()));
-    }
-    out.rescan_interval = std::chrono::duration_cast<std::chrono::milliseconds>(*parsed);
-  } else if (interval == "0") {
-    out.rescan_interval = std::chrono::milliseconds(0);
+  std::string rescan, recovery;
+  pick(rescan_interval_option_, rescan_interval_, "GPULET_RESCAN_INTERVAL", rescan);
+  pick(recovery_window_option_, recovery_window_, "GPULET_HEALTH_RECOVERY_WINDOW", recovery);
+  absl::StatusOr<std::optional<std::chrono::milliseconds>> interval =
+      ParseInterval("--rescan-interval", rescan);
+  if (!interval.ok()) return interval.status();
+  if (*interval) out.rescan_interval = **interval;
+  absl::StatusOr<std::optional<std::chrono::milliseconds>> window =
+      ParseInterval("--health-recovery-window", recovery);
+  if (!window.ok()) return window.status();
+  if (*window) {
+    out.recovery_window = **window;
+    if (**window == std::chrono::milliseconds(0)) out.recovery_window.reset();
   }
   return out;
 }

@@ -30,6 +30,9 @@ struct DevicePluginOnlyOptions {
   std::string kubelet_socket = kDefaultKubeletSocket;  // "" = do not register
   std::string metrics_address;                         // "" = no HTTP server
   std::chrono::milliseconds rescan_interval{30000};
+  // How long a faulty device must stay quiet before it is healthy again;
+  // nullopt: never (NVIDIA's behaviour).
+  std::optional<std::chrono::milliseconds> recovery_window = std::chrono::minutes(5);
 };
 
 class DevicePluginFlagSet {
@@ -39,8 +42,9 @@ class DevicePluginFlagSet {
   DevicePluginFlagSet& operator=(const DevicePluginFlagSet&) = delete;
 
   ConfigFlags Parsed() const;
-  // KUBELET_SOCKET, GPULET_METRICS_ADDRESS and GPULET_RESCAN_INTERVAL
-  // under the flags. InvalidArgument for a bad interval.
+  // KUBELET_SOCKET, GPULET_METRICS_ADDRESS, GPULET_RESCAN_INTERVAL and
+  // GPULET_HEALTH_RECOVERY_WINDOW under the flags. InvalidArgument for a
+  // bad duration.
   absl::StatusOr<DevicePluginOnlyOptions> ResolveOnly(const Environment& env) const;
 
  private:
@@ -61,10 +65,11 @@ class DevicePluginFlagSet {
   std::vector<std::unique_ptr<std::vector<std::string>>> lists_;
   std::vector<int> imex_channel_ids_;
   CLI::Option* imex_option_ = nullptr;
-  std::string kubelet_socket_, metrics_address_, rescan_interval_;
+  std::string kubelet_socket_, metrics_address_, rescan_interval_, recovery_window_;
   CLI::Option* kubelet_socket_option_ = nullptr;
   CLI::Option* metrics_address_option_ = nullptr;
   CLI::Option* rescan_interval_option_ = nullptr;
+  CLI::Option* recovery_window_option_ = nullptr;
 };
 
 }  // namespace gpulet::cli

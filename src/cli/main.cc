@@ -6,6 +6,7 @@
 #include "base/logging.h"
 #include "cli/cdi_command.h"
 #include "cli/command.h"
+#include "cli/device_plugin_command.h"
 #include "cli/feature_discovery_command.h"
 #include "cli/info_command.h"
 #include "cli/simulate_command.h"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   CommandRunner runner;
+  AddDevicePluginCommand(app, context, runner);
   AddCdiCommand(app, context, runner);
   AddFeatureDiscoveryCommand(app, context, runner);
   AddInfoCommand(app, context, runner);

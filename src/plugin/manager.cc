@@ -1,9 +1,11 @@
 #include "plugin/manager.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "base/absl_format.h"
@@ -45,7 +47,7 @@ Manager::Manager(ManagerOptions options, ResourceSource* source,
 
 Manager::~Manager() { StopAll(); }
 
-absl::Status Manager::Run(SignalChannel* signals) {
+absl::Status Manager::Run(SignalWatcher* signals) {
   absl::StatusOr<std::unique_ptr<SocketDirWatcher>> watcher =
       SocketDirWatcher::Create(options_.socket_dir, options_.kubelet_socket_name);
   if (!watcher.ok()) {
@@ -65,7 +67,7 @@ absl::Status Manager::Run(SignalChannel* signals) {
   return absl::OkStatus();
 }
 
-Manager::State Manager::Step(State state, SignalChannel* signals) {
+Manager::State Manager::Step(State state, SignalWatcher* signals) {
   switch (state) {
     case State::kStarting:
       rescan_at_ = Clock::now() + options_.rescan_interval;
@@ -85,14 +87,12 @@ Manager::State Manager::Step(State state, SignalChannel* signals) {
   return entries_.empty() ? State::kIdle : State::kServing;
 }
 
-Manager::State Manager::WaitAndHandle(SignalChannel* signals) {
+Manager::State Manager::WaitAndHandle(SignalWatcher* signals) {
   WaitForInput(signals);
   if (watcher_ != nullptr) {
     for (ManagerEvent& event : watcher_->Drain()) events_->Post(std::move(event));
   }
-  if (signals != nullptr) {
-    for (ManagerEvent& event : signals->Drain()) events_->Post(std::move(event));
-  }
+  if (signals != nullptr) DrainSignals(signals);
   while (std::optional<ManagerEvent> event = events_->Pop()) {
     if (event->kind == Kind::kStop) return State::kStopping;
     Handle(*event);
@@ -101,7 +101,7 @@ Manager::State Manager::WaitAndHandle(SignalChannel* signals) {
   return State::kServing;
 }
 
-void Manager::WaitForInput(SignalChannel* signals) {
+void Manager::WaitForInput(SignalWatcher* signals) {
   std::vector<pollfd> fds = {{events_->fd(), POLLIN, 0}};
   if (watcher_ != nullptr) fds.push_back({watcher_->fd(), POLLIN, 0});
   if (signals != nullptr) fds.push_back({signals->fd(), POLLIN, 0});
@@ -116,6 +116,19 @@ void Manager::WaitForInput(SignalChannel* signals) {
   }
   // EINTR and timeouts both just mean "look again".
   (void)poll(fds.data(), fds.size(), timeout_ms);
+}
+
+void Manager::DrainSignals(SignalWatcher* signals) {
+  while (true) {
+    absl::StatusOr<std::optional<int>> signal = signals->Wait(std::chrono::nanoseconds(0));
+    if (!signal.ok()) {
+      spdlog::error("{}", signal.status());
+      return;
+    }
+    if (!signal->has_value()) return;
+    spdlog::info("Received signal {} ({})", **signal, strsignal(**signal));
+    events_->Post({**signal == SIGHUP ? Kind::kReload : Kind::kStop, ""});
+  }
 }
 
 void Manager::RunTimers() {

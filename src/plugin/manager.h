@@ -45,12 +45,12 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "base/signals.h"
 #include "plugin/manager_events.h"
 #include "plugin/plugin_metrics.h"
 #include "plugin/plugin_server.h"
 #include "plugin/registrar.h"
 #include "plugin/resource_source.h"
-#include "plugin/signal_channel.h"
 #include "plugin/socket_dir_watcher.h"
 
 namespace gpulet::plugin {
@@ -97,9 +97,9 @@ class Manager {
       std::shared_ptr<PluginMetrics> metrics);
   ~Manager();
 
-  // Runs until a kStop event (or SIGTERM/SIGINT/SIGQUIT from `signals`,
-  // which may be null). Returns OK after a clean stop.
-  absl::Status Run(SignalChannel* signals);
+  // Runs until a kStop event, or a signal from `signals` (may be null)
+  // other than SIGHUP, which reloads. Returns OK after a clean stop.
+  absl::Status Run(SignalWatcher* signals);
 
   // For other threads: signal handlers of tests, the health feed.
   ManagerEvents& events() { return *events_; }
@@ -121,9 +121,10 @@ class Manager {
           std::unique_ptr<Registrar> registrar, HealthViewSource health,
           std::shared_ptr<PluginMetrics> metrics, std::unique_ptr<ManagerEvents> events);
 
-  State Step(State state, SignalChannel* signals);
-  State WaitAndHandle(SignalChannel* signals);
-  void WaitForInput(SignalChannel* signals);
+  State Step(State state, SignalWatcher* signals);
+  State WaitAndHandle(SignalWatcher* signals);
+  void WaitForInput(SignalWatcher* signals);
+  void DrainSignals(SignalWatcher* signals);
   void RunTimers();
   void Handle(const ManagerEvent& event);
   void Reconcile();

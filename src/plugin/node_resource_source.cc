@@ -111,6 +111,7 @@ absl::StatusOr<NodeResources> NodeResourceSource::Build() {
     out.resources.push_back(SpecFromResourceSet(*set, std::move(backend)));
   }
   inventory_ = *std::move(inventory);
+  if (observer_) observer_(inventory_);
   return out;
 }
 

@@ -12,6 +12,7 @@
 #ifndef GPULET_PLUGIN_NODE_RESOURCE_SOURCE_H_
 #define GPULET_PLUGIN_NODE_RESOURCE_SOURCE_H_
 
+#include <functional>
 #include <memory>
 
 #include "allocation/allocate_options.h"
@@ -41,6 +42,11 @@ class NodeResourceSource final : public ResourceSource {
   absl::Status ReloadConfig() override;
   absl::StatusOr<NodeResources> Build() override;
 
+  // Called with the inventory of every successful Build(), on the same
+  // thread (NodeHealth follows MIG layout changes this way).
+  using InventoryObserver = std::function<void(std::shared_ptr<const inventory::Inventory>)>;
+  void set_inventory_observer(InventoryObserver observer) { observer_ = std::move(observer); }
+
   const Config& config() const { return config_; }
   // The inventory of the last successful Build(); null before it.
   const std::shared_ptr<const inventory::Inventory>& inventory() const { return inventory_; }
@@ -52,6 +58,7 @@ class NodeResourceSource final : public ResourceSource {
   uint64_t generation_ = 1;
   const inventory::NodeSource* const node_;
   std::shared_ptr<const inventory::Inventory> inventory_;
+  InventoryObserver observer_;
 };
 
 }  // namespace gpulet::plugin
