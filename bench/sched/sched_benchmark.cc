@@ -1,12 +1,16 @@
 // Scheduler benchmarks (docs/scheduler.md, "Benchmarks"):
 //   BM_FgdDecision/<nodes>  one FGD decision (and its commit) on a synthetic
 //                           cluster shaped like the Alibaba one, half full;
-//                           reports p50/p99 per decision as counters.
+//                           reports wall-clock and CPU-time p50/p99 per
+//                           decision as counters.
+//   BM_FgdNewShape/<nodes>  the same for pod shapes never seen before, the
+//                           case where no cached outcome can be reused.
 //   BM_ReplayTrace/<policy> a whole seeded replay of the default trace at
 //                           1.3x (one seed per iteration), registered when
 //                           --trace_dir=<alibaba-gpu-2023 folder> is given.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -56,41 +60,94 @@ std::vector<PodRequest> SyntheticPods(int count) {
   return pods;
 }
 
-void BM_FgdDecision(benchmark::State& state) {
-  std::vector<NodeState> nodes = SyntheticCluster(static_cast<int>(state.range(0)));
+// A synthetic cluster filled by FGD to about half its GPUs, so decisions see
+// a used cluster with many nodes still in their idle state.
+struct HalfFullCluster {
+  std::vector<NodeState> nodes;
   std::vector<const NodeState*> view;
-  for (const NodeState& node : nodes) view.push_back(&node);
   std::vector<PodRequest> pods = SyntheticPods(4096);
-  FgdPolicy policy(TargetWorkload::FromPods(pods), {}, 1);
-  // Fill to about half the GPUs so decisions see a used cluster.
-  int64_t capacity = 0, used = 0;
-  for (const NodeState& node : nodes) capacity += node.gpu_count * 1000;
-  for (size_t i = 0; used < capacity / 2; ++i) {
-    const PodRequest& pod = pods[i % pods.size()];
-    if (auto p = policy.Decide(view, pod)) {
-      if (Apply(nodes[p->node], pod, p->gpus).ok()) used += pod.total_gpu_milli();
+  FgdPolicy policy{TargetWorkload::FromPods(pods), {}, 1};
+
+  explicit HalfFullCluster(int count) : nodes(SyntheticCluster(count)) {
+    for (const NodeState& node : nodes) view.push_back(&node);
+    int64_t capacity = 0, used = 0;
+    for (const NodeState& node : nodes) capacity += node.gpu_count * 1000;
+    for (size_t i = 0; used < capacity / 2; ++i) {
+      const PodRequest& pod = pods[i % pods.size()];
+      if (auto p = policy.Decide(view, pod)) {
+        if (Apply(nodes[p->node], pod, p->gpus).ok()) {
+          used += pod.total_gpu_milli();
+        }
+      }
     }
   }
-  std::vector<double> micros;
-  size_t i = 0;
-  for (auto _ : state) {
-    const PodRequest& pod = pods[i++ % pods.size()];
-    auto start = std::chrono::steady_clock::now();
+
+  // Decides `pod`, then commits and releases it, so the cluster stays half
+  // full while the chosen node changes version as after a real placement.
+  void DecideAndUndo(const PodRequest& pod) {
     std::optional<Placement> p = policy.Decide(view, pod);
-    std::chrono::duration<double, std::micro> took =
-        std::chrono::steady_clock::now() - start;
-    micros.push_back(took.count());
-    // Commit and immediately release so the cluster stays half full while
-    // the chosen node changes version, as after a real placement.
     if (p && Apply(nodes[p->node], pod, p->gpus).ok()) {
       benchmark::DoNotOptimize(Release(nodes[p->node], pod, p->gpus));
     }
   }
-  std::sort(micros.begin(), micros.end());
-  state.counters["p50_us"] = micros[micros.size() / 2];
-  state.counters["p99_us"] = micros[micros.size() * 99 / 100];
+};
+
+// Wall clock and this thread's CPU time: on a loaded machine the wall-clock
+// tail is mostly time spent preempted, the CPU-time tail is the decision's.
+double ThreadCpuMicros() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+void ReportPercentiles(benchmark::State& state, std::vector<double> wall,
+                       std::vector<double> cpu) {
+  std::sort(wall.begin(), wall.end());
+  std::sort(cpu.begin(), cpu.end());
+  state.counters["p50_us"] = wall[wall.size() / 2];
+  state.counters["p99_us"] = wall[wall.size() * 99 / 100];
+  state.counters["cpu_p50_us"] = cpu[cpu.size() / 2];
+  state.counters["cpu_p99_us"] = cpu[cpu.size() * 99 / 100];
+  state.counters["cpu_max_us"] = cpu.back();
+}
+
+// Times `decide(i)` for the i-th iteration.
+template <typename Decide>
+void TimeDecisions(benchmark::State& state, Decide decide) {
+  std::vector<double> wall, cpu;
+  size_t i = 0;
+  for (auto _ : state) {
+    double cpu_start = ThreadCpuMicros();
+    auto start = std::chrono::steady_clock::now();
+    decide(i++);
+    std::chrono::duration<double, std::micro> took =
+        std::chrono::steady_clock::now() - start;
+    cpu.push_back(ThreadCpuMicros() - cpu_start);
+    wall.push_back(took.count());
+  }
+  ReportPercentiles(state, std::move(wall), std::move(cpu));
+}
+
+void BM_FgdDecision(benchmark::State& state) {
+  HalfFullCluster cluster(static_cast<int>(state.range(0)));
+  TimeDecisions(state, [&](size_t i) {
+    cluster.DecideAndUndo(cluster.pods[i % cluster.pods.size()]);
+  });
 }
 BENCHMARK(BM_FgdDecision)->Arg(1213)->Arg(10000)->Iterations(20000)
+    ->Unit(benchmark::kMicrosecond);
+
+// The worst case: every decision is for a pod shape never seen before (a CPU
+// request no earlier pod had), so no node has a cached outcome for it.
+void BM_FgdNewShape(benchmark::State& state) {
+  HalfFullCluster cluster(static_cast<int>(state.range(0)));
+  TimeDecisions(state, [&](size_t i) {
+    PodRequest pod = cluster.pods[i % cluster.pods.size()];
+    pod.cpu_milli = 100 + static_cast<int64_t>(i);
+    cluster.DecideAndUndo(pod);
+  });
+}
+BENCHMARK(BM_FgdNewShape)->Arg(1213)->Arg(10000)->Iterations(500)
     ->Unit(benchmark::kMicrosecond);
 
 void ReplayTrace(benchmark::State& state, const std::string& trace_dir,

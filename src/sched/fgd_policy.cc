@@ -12,16 +12,48 @@ namespace gpulet::sched {
 namespace {
 
 constexpr double kSameDecrease = 1e-9;
-// Bounds the memo; beyond it the memo is simply started afresh.
+// Bound the memo and the shared outcomes; beyond them they are simply
+// started afresh (a replay of the default trace stays well below).
 constexpr size_t kMaxMemo = 1 << 20;
+constexpr size_t kMaxStates = 1 << 18;
+constexpr size_t kMaxShared = 1 << 20;
+constexpr size_t kMaxShapes = 256;
 
 bool IsPowerOfTwo(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
+
+// GPU slots beyond gpu_count are -1 so that GPU counts stay part of the key.
+using StateTuple = std::tuple<int64_t, int, std::array<int32_t, kMaxGpusPerNode>>;
+
+StateTuple MakeStateKey(int64_t cpu_free, int model,
+                 const std::array<int32_t, kMaxGpusPerNode>& gpu_free,
+                 int gpu_count, bool sorted) {
+  StateTuple key(cpu_free, model, {});
+  std::array<int32_t, kMaxGpusPerNode>& gpus = std::get<2>(key);
+  std::copy(gpu_free.begin(), gpu_free.begin() + gpu_count, gpus.begin());
+  if (sorted) std::sort(gpus.begin(), gpus.begin() + gpu_count);
+  std::fill(gpus.begin() + gpu_count, gpus.end(), -1);
+  return key;
+}
 
 }  // namespace
 
 FgdPolicy::FgdPolicy(TargetWorkload target, FgdOptions options,
                      uint64_t /*seed*/)
-    : target_(std::move(target)), options_(options) {}
+    : options_(options) {
+  SetTarget(std::move(target));
+}
+
+void FgdPolicy::SetTarget(TargetWorkload target) {
+  target_ = std::move(target);
+  cpu_thresholds_.clear();
+  for (const WorkloadShape& shape : target_.shapes()) {
+    cpu_thresholds_.push_back(shape.cpu_milli);
+  }
+  std::sort(cpu_thresholds_.begin(), cpu_thresholds_.end());
+  cpu_thresholds_.erase(
+      std::unique(cpu_thresholds_.begin(), cpu_thresholds_.end()),
+      cpu_thresholds_.end());
+}
 
 int64_t FgdPolicy::QuantisedScore(double decrease) {
   return static_cast<int64_t>(100.0 / (1.0 + std::exp(-decrease / 1000.0)));
@@ -29,6 +61,11 @@ int64_t FgdPolicy::QuantisedScore(double decrease) {
 
 int FgdPolicy::ShapeId(const PodRequest& pod) {
   ShapeKey key(pod.cpu_milli, pod.gpu_milli, pod.gpu_count, pod.models);
+  if (shape_ids_.size() >= kMaxShapes && !shape_ids_.contains(key)) {
+    shape_ids_.clear();
+    outcomes_.clear();
+    ForgetStates();  // its keys hold shape ids
+  }
   auto [it, inserted] =
       shape_ids_.try_emplace(key, static_cast<int>(shape_ids_.size()));
   return it->second;
@@ -41,11 +78,12 @@ void FgdPolicy::LearnOnline(const PodRequest& pod) {
   learner_.Observe(pod);
   int64_t n = learner_.observed();
   if (!IsPowerOfTwo(n) && n % 512 != 0) return;
-  target_ = learner_.Current();
+  SetTarget(learner_.Current());
   memo_.clear();
-  for (NodeCache& cache : caches_) {
-    cache.base_version_plus_one = 0;
-    for (Outcome& outcome : cache.outcomes) outcome.version_plus_one = 0;
+  ForgetStates();
+  for (NodeCache& cache : caches_) cache.base_version_plus_one = 0;
+  for (std::vector<Outcome>& row : outcomes_) {
+    for (Outcome& outcome : row) outcome.version_plus_one = 0;
   }
 }
 
@@ -54,6 +92,12 @@ std::optional<Placement> FgdPolicy::Decide(ClusterView nodes,
   if (options_.online) LearnOnline(pod);
   int shape = ShapeId(pod);
   if (caches_.size() < nodes.size()) caches_.resize(nodes.size());
+  if (outcomes_.size() <= static_cast<size_t>(shape)) {
+    outcomes_.resize(shape + 1);
+  }
+  if (outcomes_[shape].size() < nodes.size()) {
+    outcomes_[shape].resize(nodes.size());
+  }
   if (options_.exact) return PickExact(nodes, pod, shape);
   int best = -1;
   int64_t best_score = 0;
@@ -66,7 +110,7 @@ std::optional<Placement> FgdPolicy::Decide(ClusterView nodes,
     }
   }
   if (best < 0) return std::nullopt;
-  return Placement{best, caches_[best].outcomes[shape].gpus};
+  return Placement{best, outcomes_[shape][best].gpus};
 }
 
 // Largest decrease; ties go to the higher BestFit score, then the lower index.
@@ -90,7 +134,7 @@ std::optional<Placement> FgdPolicy::PickExact(ClusterView nodes,
     best_fit = fit;
   }
   if (best < 0) return std::nullopt;
-  return Placement{best, caches_[best].outcomes[shape].gpus};
+  return Placement{best, outcomes_[shape][best].gpus};
 }
 
 double FgdPolicy::Base(int index, const NodeState& node) {
@@ -103,15 +147,38 @@ double FgdPolicy::Base(int index, const NodeState& node) {
   return cache.base;
 }
 
+int FgdPolicy::StateId(int index, const NodeState& node) {
+  NodeCache& cache = caches_[index];
+  if (cache.state_generation == generation_ &&
+      cache.state_version_plus_one == node.version + 1) {
+    return cache.state_id;
+  }
+  if (state_ids_.size() >= kMaxStates) ForgetStates();
+  StateKey key = MakeStateKey(node.cpu_free, node.model, node.gpu_free,
+                              node.gpu_count, /*sorted=*/false);
+  auto [it, inserted] =
+      state_ids_.try_emplace(key, static_cast<int>(state_ids_.size()));
+  cache.state_id = it->second;
+  cache.state_generation = generation_;
+  cache.state_version_plus_one = node.version + 1;
+  return cache.state_id;
+}
+
+void FgdPolicy::ForgetStates() {
+  state_ids_.clear();
+  shared_.clear();
+  ++generation_;
+}
+
 double FgdPolicy::Fragmentation(
     int64_t cpu_free, const std::array<int32_t, kMaxGpusPerNode>& gpu_free,
     int gpu_count, int model) {
-  StateKey key(cpu_free, model, {});
-  std::array<int32_t, kMaxGpusPerNode>& sorted = std::get<2>(key);
-  std::copy(gpu_free.begin(), gpu_free.begin() + gpu_count, sorted.begin());
-  std::sort(sorted.begin(), sorted.begin() + gpu_count);
-  // Unused slots are -1 so that GPU counts stay part of the key.
-  std::fill(sorted.begin() + gpu_count, sorted.end(), -1);
+  // F_n(M) compares free CPU only with M's CPU requests (fragmentation.h).
+  int64_t cpu_met = std::upper_bound(cpu_thresholds_.begin(),
+                                     cpu_thresholds_.end(), cpu_free) -
+                    cpu_thresholds_.begin();
+  StateKey key = MakeStateKey(cpu_met, model, gpu_free, gpu_count,
+                              /*sorted=*/true);
   auto it = memo_.find(key);
   if (it != memo_.end()) return it->second;
   if (memo_.size() >= kMaxMemo) memo_.clear();
@@ -124,22 +191,26 @@ double FgdPolicy::Fragmentation(
 const FgdPolicy::Outcome& FgdPolicy::Evaluate(int index, const NodeState& node,
                                               const PodRequest& pod,
                                               int shape) {
-  NodeCache& cache = caches_[index];
-  if (cache.outcomes.size() <= static_cast<size_t>(shape)) {
-    cache.outcomes.resize(shape + 1);
-  }
-  Outcome& outcome = cache.outcomes[shape];
+  Outcome& outcome = outcomes_[shape][index];
   if (outcome.version_plus_one == node.version + 1) return outcome;
-  double base = Base(index, node);
-  outcome = pod.is_sharing() ? EvaluateSharing(node, pod, base)
-                             : EvaluateWhole(node, pod, base);
+  if (shared_.size() >= kMaxShared) ForgetStates();
+  uint64_t key = uint64_t{static_cast<uint32_t>(StateId(index, node))} << 32 |
+                 static_cast<uint32_t>(shape);
+  auto [it, inserted] = shared_.try_emplace(key);
+  if (inserted) {
+    double base = Base(index, node);
+    it->second = pod.is_sharing() ? EvaluateSharing(node, pod, base)
+                                  : EvaluateWhole(node, pod, base);
+  }
+  outcome = it->second;
   outcome.version_plus_one = node.version + 1;
   return outcome;
 }
 
 // Each fitting GPU is one option. Artifact scoring keeps the first GPU with
 // the highest quantised score; exact scoring the largest decrease, then the
-// least free GPU.
+// least free GPU. GPUs with equal free milli-GPU leave the same multiset, so
+// only the first of them can win and the others are skipped.
 FgdPolicy::Outcome FgdPolicy::EvaluateSharing(const NodeState& node,
                                               const PodRequest& pod,
                                               double base) {
@@ -148,6 +219,10 @@ FgdPolicy::Outcome FgdPolicy::EvaluateSharing(const NodeState& node,
   std::array<int32_t, kMaxGpusPerNode> after = node.gpu_free;
   for (int g = 0; g < node.gpu_count; ++g) {
     if (node.gpu_free[g] < pod.gpu_milli) continue;
+    if (std::find(node.gpu_free.begin(), node.gpu_free.begin() + g,
+                  node.gpu_free[g]) != node.gpu_free.begin() + g) {
+      continue;
+    }
     after[g] -= pod.gpu_milli;
     double decrease = base - Fragmentation(node.cpu_free - pod.cpu_milli,
                                            after, node.gpu_count, node.model);

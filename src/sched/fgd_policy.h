@@ -10,10 +10,16 @@
 //   * online: M learned from the pods seen so far instead of the oracle M
 //     computed from the whole trace.
 //
-// Cost: one pass over the nodes per decision; the outcome for a (node, pod
+// Cost: one pass over the nodes per decision. The outcome for a (node, pod
 // shape) pair is cached until that node's version changes, so only the node
-// changed by the previous placement is re-evaluated; F_n(M) itself is
-// memoised by node state, which many nodes share (idle nodes of one kind).
+// changed by the previous placement is re-evaluated. Behind that cache the
+// outcome is shared by node state (free CPU, model and free milli-GPU per GPU
+// index: all an outcome depends on), so the first decision for a new pod
+// shape evaluates each distinct state once, not each node; a cluster of many
+// nodes in few states (idle nodes of one kind) costs a lookup per node.
+// F_n(M) is memoised by the sorted state, which even more nodes share, with
+// free CPU reduced to the number of M's CPU requests it meets (all F_n(M)
+// looks at), so a pod with a CPU request never seen before still reuses it.
 //
 // Not thread-safe (caches); one instance per thread, bound
 // to one cluster (caches are keyed by node index).
@@ -64,17 +70,27 @@ class FgdPolicy final : public Policy {
   struct NodeCache {
     uint64_t base_version_plus_one = 0;
     double base = 0;
-    std::vector<Outcome> outcomes;  // by shape id
+    uint64_t state_version_plus_one = 0;
+    uint64_t state_generation = 0;  // state_id is valid in this generation
+    int state_id = 0;
   };
   using ShapeKey = std::tuple<int64_t, int, int, ModelMask>;
-  // F_n(M) depends only on free CPU, model and the multiset of free GPU.
+  // Free CPU, model and free milli-GPU per GPU, unused GPU slots -1. Sorted,
+  // it is all F_n(M) depends on; in GPU order, all an Outcome depends on.
   using StateKey = std::tuple<int64_t, int, std::array<int32_t, kMaxGpusPerNode>>;
 
+  // Also drops every cached outcome when the number of shapes reaches its
+  // bound, so that memory stays bounded however many shapes arrive.
   int ShapeId(const PodRequest& pod);
   void LearnOnline(const PodRequest& pod);
   const Outcome& Evaluate(int index, const NodeState& node,
                           const PodRequest& pod, int shape);
   double Base(int index, const NodeState& node);
+  // The id of the node's state (StateKey in GPU order), cached per version.
+  int StateId(int index, const NodeState& node);
+  // Drops every shared outcome and state id (memory bound, or M changed).
+  void ForgetStates();
+  void SetTarget(TargetWorkload target);
   // NodeFragmentation, memoised across nodes with the same state.
   double Fragmentation(int64_t cpu_free,
                        const std::array<int32_t, kMaxGpusPerNode>& gpu_free,
@@ -87,11 +103,20 @@ class FgdPolicy final : public Policy {
                                      int shape);
 
   TargetWorkload target_;
+  std::vector<int64_t> cpu_thresholds_;  // M's distinct CPU requests, sorted
   FgdOptions options_;
   TargetWorkloadLearner learner_;
   absl::flat_hash_map<ShapeKey, int> shape_ids_;
-  std::vector<NodeCache> caches_;
+  std::vector<NodeCache> caches_;  // by node index
+  // By shape id, then node index: one row per shape, allocated when the
+  // shape is first seen, so a new shape never moves the others' outcomes.
+  std::vector<std::vector<Outcome>> outcomes_;
   absl::flat_hash_map<StateKey, double> memo_;
+  // Outcomes shared by every node in one state, keyed by state id << 32 |
+  // shape id; state ids are valid while generation_ is unchanged.
+  absl::flat_hash_map<StateKey, int> state_ids_;
+  absl::flat_hash_map<uint64_t, Outcome> shared_;
+  uint64_t generation_ = 1;
 };
 
 }  // namespace gpulet::sched

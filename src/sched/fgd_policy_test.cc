@@ -90,5 +90,49 @@ TEST(FgdPolicyTest, OnlineVariantNeedsNoOracleAndIsDeterministic) {
   EXPECT_FALSE(a.target().shapes().empty());
 }
 
+// Outcomes are shared between nodes in the same state, and the GPU choice is
+// part of the outcome, so the state must keep GPU order: [1000, 400] and
+// [400, 1000] have the same fragmentation but fill different GPUs.
+TEST(FgdPolicyTest, SharedOutcomesKeepEachNodesGpuOrder) {
+  std::vector<NodeState> nodes = {MakeNode({1000, 400}),
+                                  MakeNode({400, 1000})};
+  FgdPolicy policy(OnlyShape(1000, 1, 600), {}, 1);
+  auto view = View(nodes);
+  ASSERT_EQ(policy.Decide(view, Pod(1000, 1, 400)), (Placement{0, 0b10}));
+  ASSERT_TRUE(Apply(nodes[0], Pod(1000, 1, 400), 0b10).ok());
+  EXPECT_EQ(policy.Decide(view, Pod(1000, 1, 400)), (Placement{1, 0b01}));
+}
+
+// A policy that has cached and shared outcomes over many placements decides
+// exactly as a fresh one, on a cluster of many identical nodes.
+TEST(FgdPolicyTest, SharedOutcomesDecideAsAFreshPolicy) {
+  static constexpr int kMilli[] = {1000, 500, 300, 700, 1000, 250};
+  static constexpr int kGpus[] = {1, 1, 1, 1, 2, 1};
+  TargetWorkload target = TargetWorkload::FromShapes(
+      {{2000, 500, 1, 0, 0.5},
+       {4000, 1000, 1, 0, 0.3},
+       {8000, 1000, 2, 0, 0.2}});
+  for (bool exact : {false, true}) {
+    std::vector<NodeState> nodes;
+    for (int i = 0; i < 8; ++i) {
+      nodes.push_back(MakeNode({1000, 1000, 1000, 1000}, 32000));
+      nodes.push_back(MakeNode({1000, 1000}, 16000, 1));
+    }
+    FgdPolicy cached(target, FgdOptions{exact, false}, 1);
+    Rng rng(7);
+    for (int step = 0; step < 60; ++step) {
+      int s = static_cast<int>(UniformIndex(rng, 6));
+      PodRequest pod =
+          Pod(1000 * (1 + UniformIndex(rng, 4)), kGpus[s], kMilli[s]);
+      std::optional<Placement> got = cached.Decide(View(nodes), pod);
+      FgdPolicy fresh(target, FgdOptions{exact, false}, 1);
+      ASSERT_EQ(got, fresh.Decide(View(nodes), pod)) << "step " << step;
+      if (got) {
+        ASSERT_TRUE(Apply(nodes[got->node], pod, got->gpus).ok());
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gpulet::sched
