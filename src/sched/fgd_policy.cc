@@ -16,7 +16,7 @@ constexpr double kSameDecrease = 1e-9;
 // started afresh (a replay of the default trace stays well below).
 constexpr size_t kMaxMemo = 1 << 20;
 constexpr size_t kMaxStates = 1 << 18;
-constexpr size_t kMaxShared = 1 << 20;
+constexpr size_t kMaxShared = 1 << 18;
 constexpr size_t kMaxShapes = 256;
 
 bool IsPowerOfTwo(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
