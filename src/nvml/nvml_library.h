@@ -8,8 +8,9 @@
 // drivers; a function absent from the library makes only its own wrapper
 // fail, with kUnimplemented.
 //
-// Ownership: the process opens it once (cli/) and shares the pointer; the
-// last owner's destruction calls nvmlShutdown and unloads the library.
+// Ownership: the process opens it once (inventory::NodeSource) and shares
+// the pointer; the last owner's destruction calls nvmlShutdown. The library
+// itself stays loaded until the process exits.
 // Thread-safety: immutable after Open(); NVML itself is thread-safe, so all
 // methods may be called from any thread.
 #ifndef GPULET_NVML_NVML_LIBRARY_H_
