@@ -43,7 +43,7 @@ void ListAndWatchReactor::Step() {
   bool finish = false;
   grpc::Status status;
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     bool was_finishing = finishing_;
     write = PrepareNextLocked();
     finish = !was_finishing && finishing_;
@@ -57,7 +57,7 @@ void ListAndWatchReactor::OnWriteDone(bool ok) {
   bool finish = false;
   grpc::Status status;
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     writing_ = false;
     if (!ok && !finishing_) {
       // The kubelet went away mid-write; report it instead of OK.
@@ -77,7 +77,7 @@ void ListAndWatchReactor::OnWriteDone(bool ok) {
 
 void ListAndWatchReactor::OnCancel() {
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     cancelled_ = true;
   }
   Step();

@@ -17,9 +17,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "deviceplugin/v1beta1/api.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "plugin/resource_publisher.h"
@@ -53,7 +53,7 @@ class ListAndWatchReactor final
   const std::atomic<bool>* const stopping_;
   ResourcePublisher::SubscriptionId subscription_ = 0;
 
-  absl::Mutex mu_;
+  std::mutex mu_;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finishing_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;

@@ -60,7 +60,7 @@ absl::Status Manager::Run(SignalWatcher* signals) {
   State state = State::kStarting;
   while (state != State::kStopped) {
     state = Step(state, signals);
-    absl::MutexLock lock(&served_mu_);
+    std::unique_lock<std::mutex> lock(served_mu_);
     state_ = state;
   }
   watcher_.reset();
@@ -337,17 +337,17 @@ void Manager::UpdateServed() {
   for (const auto& [name, entry] : entries_) {
     served.push_back({name, entry.publisher->Current(), entry.registered});
   }
-  absl::MutexLock lock(&served_mu_);
+  std::unique_lock<std::mutex> lock(served_mu_);
   served_ = std::move(served);
 }
 
 std::vector<ServedResource> Manager::ServedResources() const {
-  absl::MutexLock lock(&served_mu_);
+  std::unique_lock<std::mutex> lock(served_mu_);
   return served_;
 }
 
 Manager::State Manager::state() const {
-  absl::MutexLock lock(&served_mu_);
+  std::unique_lock<std::mutex> lock(served_mu_);
   return state_;
 }
 

@@ -37,6 +37,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,7 +45,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "base/signals.h"
 #include "plugin/manager_events.h"
 #include "plugin/plugin_metrics.h"
@@ -154,7 +154,7 @@ class Manager {
   std::chrono::milliseconds retry_delay_;
   Clock::time_point rescan_at_;
 
-  mutable absl::Mutex served_mu_;
+  mutable std::mutex served_mu_;
   std::vector<ServedResource> served_ ABSL_GUARDED_BY(served_mu_);
   State state_ ABSL_GUARDED_BY(served_mu_) = State::kStarting;
 };

@@ -23,7 +23,7 @@ absl::StatusOr<std::unique_ptr<ManagerEvents>> ManagerEvents::Create() {
 ManagerEvents::~ManagerEvents() { close(fd_); }
 
 void ManagerEvents::Post(ManagerEvent event) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (std::find(pending_.begin(), pending_.end(), event) != pending_.end()) return;
   pending_.push_back(std::move(event));
   uint64_t one = 1;
@@ -32,7 +32,7 @@ void ManagerEvents::Post(ManagerEvent event) {
 }
 
 std::optional<ManagerEvent> ManagerEvents::Pop() {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (pending_.empty()) return std::nullopt;
   ManagerEvent event = std::move(pending_.front());
   pending_.pop_front();

@@ -14,12 +14,12 @@
 #define GPULET_PLUGIN_MANAGER_EVENTS_H_
 
 #include <deque>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 
 namespace gpulet::plugin {
 
@@ -57,7 +57,7 @@ class ManagerEvents {
   explicit ManagerEvents(int fd) : fd_(fd) {}
 
   const int fd_;
-  absl::Mutex mu_;
+  std::mutex mu_;
   std::deque<ManagerEvent> pending_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -3,7 +3,7 @@
 namespace gpulet::plugin {
 
 void PluginMetrics::Add(std::string_view resource, Counter counter, uint64_t n) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   auto it = counters_.find(resource);
   if (it == counters_.end()) it = counters_.emplace(std::string(resource), ResourceCounters{}).first;
   ResourceCounters& c = it->second;
@@ -18,7 +18,7 @@ void PluginMetrics::Add(std::string_view resource, Counter counter, uint64_t n) 
 }
 
 std::map<std::string, ResourceCounters> PluginMetrics::Counters() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return {counters_.begin(), counters_.end()};
 }
 

@@ -11,11 +11,11 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 
 namespace gpulet::plugin {
 
@@ -44,7 +44,7 @@ class PluginMetrics {
   std::map<std::string, ResourceCounters> Counters() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
   std::map<std::string, ResourceCounters, std::less<>> counters_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -8,13 +8,13 @@ ResourcePublisher::ResourcePublisher(std::shared_ptr<const ResourceSnapshot> ini
     : current_(std::move(initial)) {}
 
 std::shared_ptr<const ResourceSnapshot> ResourcePublisher::Current() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return current_;
 }
 
 void ResourcePublisher::Publish(ResourceSnapshot snapshot) {
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     snapshot.version = current_->version + 1;
     current_ = std::make_shared<const ResourceSnapshot>(std::move(snapshot));
   }
@@ -25,24 +25,24 @@ void ResourcePublisher::Wake() { NotifyAll(); }
 
 ResourcePublisher::SubscriptionId ResourcePublisher::Subscribe(
     std::function<void()> notify) {
-  absl::MutexLock lock(&notify_mu_);
+  std::unique_lock<std::mutex> lock(notify_mu_);
   SubscriptionId id = next_id_++;
   subscribers_.emplace(id, std::move(notify));
   return id;
 }
 
 void ResourcePublisher::Unsubscribe(SubscriptionId id) {
-  absl::MutexLock lock(&notify_mu_);
+  std::unique_lock<std::mutex> lock(notify_mu_);
   subscribers_.erase(id);
 }
 
 size_t ResourcePublisher::SubscriberCount() const {
-  absl::MutexLock lock(&notify_mu_);
+  std::unique_lock<std::mutex> lock(notify_mu_);
   return subscribers_.size();
 }
 
 void ResourcePublisher::NotifyAll() {
-  absl::MutexLock lock(&notify_mu_);
+  std::unique_lock<std::mutex> lock(notify_mu_);
   for (auto& [id, notify] : subscribers_) notify();
 }
 

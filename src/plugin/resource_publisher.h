@@ -17,9 +17,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "plugin/resource_snapshot.h"
 
 namespace gpulet::plugin {
@@ -51,12 +51,12 @@ class ResourcePublisher {
  private:
   void NotifyAll() ABSL_LOCKS_EXCLUDED(notify_mu_);
 
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
   std::shared_ptr<const ResourceSnapshot> current_ ABSL_GUARDED_BY(mu_);
 
   // Held while notifying, so that Unsubscribe() waits for a running
   // notification. Never held together with mu_.
-  mutable absl::Mutex notify_mu_;
+  mutable std::mutex notify_mu_;
   std::map<SubscriptionId, std::function<void()>> subscribers_
       ABSL_GUARDED_BY(notify_mu_);
   SubscriptionId next_id_ ABSL_GUARDED_BY(notify_mu_) = 1;

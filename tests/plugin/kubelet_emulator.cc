@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 
@@ -24,15 +25,17 @@ class KubeletEmulator::Service final : public v1beta1::Registration::Service {
  public:
   grpc::Status Register(grpc::ServerContext*, const v1beta1::RegisterRequest* request,
                         v1beta1::Empty*) override {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     if (fail_code_ != grpc::StatusCode::OK) {
       return grpc::Status(fail_code_, "registration refused by the emulator");
     }
     registrations_.push_back(*request);
+    changed_.notify_all();
     return grpc::Status::OK;
   }
 
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable changed_;
   std::vector<v1beta1::RegisterRequest> registrations_ ABSL_GUARDED_BY(mu_);
   grpc::StatusCode fail_code_ ABSL_GUARDED_BY(mu_) = grpc::StatusCode::OK;
 };
@@ -75,24 +78,20 @@ absl::Status KubeletEmulator::Restart() {
 }
 
 void KubeletEmulator::FailRegistrations(grpc::StatusCode code) {
-  absl::MutexLock lock(&service_->mu_);
+  std::unique_lock<std::mutex> lock(service_->mu_);
   service_->fail_code_ = code;
 }
 
 std::vector<v1beta1::RegisterRequest> KubeletEmulator::Registrations() const {
-  absl::MutexLock lock(&service_->mu_);
+  std::unique_lock<std::mutex> lock(service_->mu_);
   return service_->registrations_;
 }
 
 bool KubeletEmulator::WaitForRegistrations(size_t count,
                                            std::chrono::milliseconds timeout) const {
-  absl::MutexLock lock(&service_->mu_);
-  auto enough = [&] {
-    service_->mu_.AssertHeld();
-    return service_->registrations_.size() >= count;
-  };
-  return service_->mu_.AwaitWithTimeout(absl::Condition(&enough),
-                                        absl::Milliseconds(timeout.count()));
+  std::unique_lock<std::mutex> lock(service_->mu_);
+  return service_->changed_.wait_for(
+      lock, timeout, [&] { return service_->registrations_.size() >= count; });
 }
 
 PluginClient::PluginClient(const std::string& socket_path)
@@ -163,50 +162,45 @@ void PluginClient::StartWatch() {
         stub_->ListAndWatch(&watch_context_, v1beta1::Empty());
     v1beta1::ListAndWatchResponse list;
     while (reader->Read(&list)) {
-      absl::MutexLock lock(&mu_);
+      std::unique_lock<std::mutex> lock(mu_);
       lists_.push_back(list);
+      changed_.notify_all();
     }
     grpc::Status status = reader->Finish();
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     watch_done_ = true;
     watch_status_ = status;
+    changed_.notify_all();
   });
 }
 
 bool PluginClient::WaitForList(
     const std::function<bool(const v1beta1::ListAndWatchResponse&)>& done,
     std::chrono::milliseconds timeout) const {
-  absl::MutexLock lock(&mu_);
-  auto ready = [&] {
-    mu_.AssertHeld();
-    return !lists_.empty() && done(lists_.back());
-  };
-  return mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Milliseconds(timeout.count()));
+  std::unique_lock<std::mutex> lock(mu_);
+  return changed_.wait_for(lock, timeout,
+                           [&] { return !lists_.empty() && done(lists_.back()); });
 }
 
 size_t PluginClient::ListsReceived() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return lists_.size();
 }
 
 v1beta1::ListAndWatchResponse PluginClient::LatestList() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return lists_.empty() ? v1beta1::ListAndWatchResponse() : lists_.back();
 }
 
 grpc::Status PluginClient::WaitForWatchEnd(std::chrono::milliseconds timeout) {
   {
-    absl::MutexLock lock(&mu_);
-    auto done = [&] {
-      mu_.AssertHeld();
-      return watch_done_;
-    };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&done), absl::Milliseconds(timeout.count()))) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!changed_.wait_for(lock, timeout, [&] { return watch_done_; })) {
       return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "watch still running");
     }
   }
   watch_thread_.join();
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return watch_status_;
 }
 
