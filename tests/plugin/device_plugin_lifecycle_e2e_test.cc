@@ -68,9 +68,15 @@ TEST_F(DevicePluginE2eTest, HundredKubeletRestartsReRegisterWithoutGrowth) {
   RestartKubelet(*kubelet_, 90);
   EXPECT_EQ(kubelet_->Registrations().size(), 101u);
   EXPECT_EQ(*OpenFdCount(plugin_->pid()), *fds);
-  // Sanitizer allocators keep freed memory in quarantine, so only a leak of
-  // a few KiB per restart would show above this.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // A sanitizer's allocator keeps freed memory in quarantine (tens of MiB
+  // over 100 restarts), which says nothing about leaks: the resident-memory
+  // bound is checked by the uninstrumented build of this test, and leaks by
+  // LeakSanitizer in this one.
+  (void)rss;
+#else
   EXPECT_LE(*ResidentKiB(plugin_->pid()), *rss + 2048);
+#endif
   std::unique_ptr<PluginClient> client = Watch("nvidia.com/gpu");
   EXPECT_EQ(client->LatestList().devices_size(), 8);
 }
