@@ -1,5 +1,6 @@
-// A small synthetic trace for sched tests (tests never read ../shared): a
-// mixed 24-node cluster and a workload in the shape of the Alibaba trace.
+// A small synthetic trace for sched tests, which never read the published
+// trace files: a mixed 24-node cluster and a workload in the shape of the
+// Alibaba trace.
 #ifndef GPULET_SCHED_TEST_TRACE_H_
 #define GPULET_SCHED_TEST_TRACE_H_
 
