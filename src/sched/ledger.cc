@@ -1,5 +1,8 @@
 #include "sched/ledger.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
@@ -11,6 +14,7 @@ Ledger::Ledger(std::vector<NodeState> nodes) {
     snapshot->nodes.push_back(std::make_shared<const NodeState>(node));
     snapshot->view.push_back(snapshot->nodes.back().get());
   }
+  unavailable_.assign(snapshot->nodes.size(), 0);
   current_ = std::move(snapshot);
 }
 
@@ -57,11 +61,62 @@ absl::Status Ledger::Release(uint64_t reservation) {
         absl::StrCat("no reservation with id ", reservation));
   }
   const Held& held = it->second;
+  if (!held.applied) {
+    held_.erase(it);
+    return absl::OkStatus();
+  }
   NodeState node = *current_->nodes[held.placement.node];
+  // A masked GPU shows 0 free; Release adds its share back, masking hides
+  // it again.
   RETURN_IF_ERROR(::gpulet::sched::Release(node, held.pod, held.placement.gpus));
+  MaskLocked(held.placement.node, node);
   PublishLocked(held.placement.node, node);
   held_.erase(it);
   return absl::OkStatus();
+}
+
+void Ledger::MaskLocked(int index, NodeState& node) const {
+  for (int g = 0; g < node.gpu_count; ++g) {
+    if ((unavailable_[index] >> g) & 1u) node.gpu_free[g] = 0;
+  }
+}
+
+int Ledger::AddNode(const NodeState& node) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto next = std::make_shared<Snapshot>(*current_);
+  next->generation = current_->generation + 1;
+  next->nodes.push_back(std::make_shared<const NodeState>(node));
+  next->view.push_back(next->nodes.back().get());
+  current_ = std::move(next);
+  unavailable_.push_back(0);
+  return static_cast<int>(current_->nodes.size()) - 1;
+}
+
+absl::Status Ledger::ReplaceNode(int index, const NodeState& base,
+                                 GpuMask unavailable) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (index < 0 || index >= static_cast<int>(current_->nodes.size())) {
+    return absl::InvalidArgumentError(absl::StrCat("no node with index ", index));
+  }
+  NodeState node = base;
+  node.version = current_->nodes[index]->version + 1;
+  std::vector<std::pair<uint64_t, Held*>> here;
+  for (auto& [id, held] : held_) {
+    if (held.placement.node == index) here.emplace_back(id, &held);
+  }
+  std::sort(here.begin(), here.end());
+  for (auto& [id, held] : here) {
+    held->applied = Apply(node, held->pod, held->placement.gpus).ok();
+  }
+  unavailable_[index] = unavailable;
+  MaskLocked(index, node);
+  PublishLocked(index, node);
+  return absl::OkStatus();
+}
+
+int Ledger::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(current_->nodes.size());
 }
 
 absl::StatusOr<uint64_t> PlaceWithRetry(Ledger& ledger, Policy& policy,

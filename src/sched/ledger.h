@@ -54,11 +54,34 @@ class Ledger {
   // released) id.
   absl::Status Release(uint64_t reservation) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Live clusters change shape; the simulator never calls these.
+  //
+  // Appends `node` (its version is kept) and returns its index. Indices are
+  // never reused, so a policy's per-index caches stay valid.
+  int AddNode(const NodeState& node) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Gives node `index` the capacity of the idle state `base` and applies
+  // every reservation held there again, oldest first. A reservation that no
+  // longer fits (the node shrank) stays held but takes nothing; releasing it
+  // gives nothing back. GPUs set in `unavailable` (unhealthy) keep what they
+  // hold but offer no free milli-GPU until a later ReplaceNode clears them.
+  // The node's version only grows, so policy caches never see an old
+  // version again. InvalidArgument for an index out of range.
+  absl::Status ReplaceNode(int index, const NodeState& base,
+                           GpuMask unavailable) ABSL_LOCKS_EXCLUDED(mu_);
+
+  int size() const ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
   struct Held {
     PodRequest pod;
     Placement placement;
+    bool applied = true;  // false: did not fit after a ReplaceNode
   };
+
+  // Zeroes the free milli-GPU of the node's unavailable GPUs.
+  void MaskLocked(int index, NodeState& node) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Publishes `node` as node `index` in a new snapshot.
   void PublishLocked(int index, const NodeState& node)
@@ -70,6 +93,7 @@ class Ledger {
   std::shared_ptr<const Snapshot> current_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<uint64_t, Held> held_ ABSL_GUARDED_BY(mu_);
   uint64_t next_reservation_ ABSL_GUARDED_BY(mu_) = 1;
+  std::vector<GpuMask> unavailable_ ABSL_GUARDED_BY(mu_);  // by node index
 };
 
 // Decides with `policy` on the ledger's latest snapshot and commits, deciding

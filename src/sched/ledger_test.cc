@@ -52,6 +52,58 @@ TEST(LedgerTest, CommitAndReleaseErrors) {
   EXPECT_EQ(ledger.snapshot()->nodes[1]->gpu_free[0], 1000);
 }
 
+TEST(LedgerTest, AddNodeAppendsAndCommitsThere) {
+  Ledger ledger(SmallCluster());
+  int index = ledger.AddNode(MakeNode({1000, 1000}, 8000, 0, 1024));
+  EXPECT_EQ(index, 6);
+  EXPECT_EQ(ledger.size(), 7);
+  ASSERT_THAT(ledger.Commit(Pod(1000, 1, 300), {6, 0b10}, 0), IsOk());
+  EXPECT_EQ(ledger.snapshot()->nodes[6]->gpu_free[1], 700);
+}
+
+TEST(LedgerTest, ReplaceNodeReappliesHoldsAndMasksUnavailableGpus) {
+  Ledger ledger(SmallCluster());
+  ASSERT_OK_AND_ASSIGN(uint64_t a,
+                       ledger.Commit(Pod(1000, 1, 400), {1, 0b01}, 0));
+  uint64_t before = ledger.snapshot()->nodes[1]->version;
+  // GPU 0 turns unhealthy: it keeps the hold, but offers nothing new.
+  ASSERT_THAT(ledger.ReplaceNode(1, MakeNode({1000, 1000}, 16000, 0, 65536),
+                                 0b01),
+              IsOk());
+  std::shared_ptr<const Snapshot> now = ledger.snapshot();
+  EXPECT_GT(now->nodes[1]->version, before);
+  EXPECT_EQ(now->nodes[1]->gpu_free[0], 0);
+  EXPECT_EQ(now->nodes[1]->gpu_free[1], 1000);
+  EXPECT_EQ(now->nodes[1]->cpu_free, 15000);
+  EXPECT_THAT(ledger.Commit(Pod(1, 1, 100), {1, 0b01}, now->nodes[1]->version),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
+  // Releasing the hold on the unhealthy GPU keeps it masked.
+  ASSERT_THAT(ledger.Release(a), IsOk());
+  EXPECT_EQ(ledger.snapshot()->nodes[1]->gpu_free[0], 0);
+  EXPECT_EQ(ledger.snapshot()->nodes[1]->cpu_free, 16000);
+  // Healthy again: all of it is free.
+  ASSERT_THAT(ledger.ReplaceNode(1, MakeNode({1000, 1000}, 16000, 0, 65536),
+                                 0),
+              IsOk());
+  EXPECT_EQ(ledger.snapshot()->nodes[1]->gpu_free[0], 1000);
+}
+
+TEST(LedgerTest, HoldThatNoLongerFitsIsDetachedAndReleasesNothing) {
+  Ledger ledger(SmallCluster());
+  ASSERT_OK_AND_ASSIGN(uint64_t id,
+                       ledger.Commit(Pod(1000, 2, 1000), {0, 0b1100}, 0));
+  // The node now reports two GPUs: the hold on GPUs 2 and 3 cannot apply.
+  ASSERT_THAT(ledger.ReplaceNode(0, MakeNode({1000, 1000}, 32000, 0, 65536),
+                                 0),
+              IsOk());
+  EXPECT_EQ(ledger.snapshot()->nodes[0]->gpu_free_total(), 2000);
+  EXPECT_EQ(ledger.snapshot()->nodes[0]->cpu_free, 32000);
+  EXPECT_THAT(ledger.Release(id), IsOk());
+  EXPECT_EQ(ledger.snapshot()->nodes[0]->cpu_free, 32000);
+  EXPECT_THAT(ledger.ReplaceNode(9, NodeState{}, 0),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+}
+
 void ExpectSane(const Snapshot& snapshot) {
   for (const auto& node : snapshot.nodes) {
     EXPECT_GE(node->cpu_free, 0);
