@@ -1,0 +1,123 @@
+// Extender: the decision core behind the scheduler extender's verbs.
+//
+//   Filter     decides on the candidates (policy over a ledger snapshot),
+//              commits a reservation that expires after the TTL unless a
+//              bind confirms it, and answers the chosen node alone
+//              (FilterMode::kSingle, HAMi's pattern: kube-scheduler's 0..10
+//              priorities are too coarse to carry FGD's ranking) or every
+//              feasible node (kAll, with Prioritize ranking them);
+//   Prioritize 10 for the reserved node, 1..9 for other feasible nodes
+//              (fuller GPUs higher), 0 for the rest;
+//   Bind       takes the pod's reservation (or, with none or one for
+//              another node, decides again on the bind's node), patches the
+//              pod's gpulet.io/decision, bind-phase=allocating and bind-time
+//              annotations, then POSTs the Binding. On any failure the grant
+//              is released and the answer carries Error.
+//   OnPodEvent keeps grants in step with the cluster: a deleted or finished
+//              pod gives its grant back; a bound pod with a decision (or
+//              asking whole nvidia.com/gpu without one) holds its GPUs.
+//
+// Request-level failures never throw and never leave a reservation behind;
+// each is counted in ExtenderMetrics by verb and reason.
+//
+// Thread-safe: any number of concurrent verbs plus one watch thread.
+#ifndef GPULET_EXTENDER_EXTENDER_H_
+#define GPULET_EXTENDER_EXTENDER_H_
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "extender/cluster_api.h"
+#include "extender/cluster_model.h"
+#include "extender/decider.h"
+#include "extender/extender_metrics.h"
+#include "extender/grant_table.h"
+#include "extender/wire_types.h"
+
+namespace gpulet::extender {
+
+enum class FilterMode { kSingle, kAll };
+
+struct ExtenderOptions {
+  FilterMode filter_mode = FilterMode::kSingle;
+  std::chrono::nanoseconds reservation_ttl = std::chrono::seconds(30);
+  std::string policy = "fgd";
+  uint64_t seed = 42;
+};
+
+class Extender {
+ public:
+  using SteadyNow = std::function<std::chrono::steady_clock::time_point()>;
+  using UnixNow = std::function<int64_t()>;
+
+  // `model`, `api` and `metrics` must outlive the extender.
+  // InvalidArgument for an unknown policy.
+  static absl::StatusOr<std::unique_ptr<Extender>> Create(
+      ExtenderOptions options, ClusterModel* model, ClusterApi* api,
+      ExtenderMetrics* metrics);
+
+  ExtenderFilterResult Filter(const ExtenderArgs& args);
+  // InvalidArgument for a request without a usable pod.
+  absl::StatusOr<std::vector<HostPriority>> Prioritize(
+      const ExtenderArgs& args);
+  ExtenderBindingResult Bind(const ExtenderBindingArgs& args);
+
+  // A pod watch event: `type` is ADDED, MODIFIED or DELETED.
+  void OnPodEvent(std::string_view type, const nlohmann::json& pod);
+
+  // Releases reservations whose TTL passed; returns how many.
+  int ReleaseExpired();
+
+  GrantTable& grants() { return grants_; }
+  const ExtenderOptions& options() const { return options_; }
+
+  void SetClocksForTest(SteadyNow steady, UnixNow unix_now);
+
+ private:
+  Extender(ExtenderOptions options, ClusterModel* model, ClusterApi* api,
+           ExtenderMetrics* metrics, std::unique_ptr<Decider> decider);
+
+  // Candidate names -> ledger indices; unusable ones go to `failed`.
+  std::vector<int> Candidates(const std::vector<std::string>& names,
+                              std::map<std::string, std::string>& failed);
+  // Fills `result` with `feasible` in the form the request used.
+  void Answer(const ExtenderArgs& args, const std::vector<std::string>& keep,
+              ExtenderFilterResult& result) const;
+  ExtenderFilterResult FilterError(const std::string& reason,
+                                   const std::string& message);
+  // Nodes among `names` where the demand fits now.
+  std::vector<std::string> Feasible(const PodDemand& demand,
+                                    const std::vector<std::string>& names);
+  // Bind's way to a grant: the reservation, or a decision on `node`.
+  absl::StatusOr<Grant> GrantForBind(const ExtenderBindingArgs& args,
+                                     const NodeInfo& node);
+  ExtenderBindingResult BindError(const std::string& uid,
+                                  const std::string& reason,
+                                  const std::string& message);
+  // OnPodEvent for a pod bound to a node.
+  void HoldBoundPod(const std::string& uid, const nlohmann::json& pod,
+                    const std::string& node_name);
+
+  const ExtenderOptions options_;
+  ClusterModel* const model_;
+  ClusterApi* const api_;
+  ExtenderMetrics* const metrics_;
+  const std::unique_ptr<Decider> decider_;
+  GrantTable grants_;
+  SteadyNow steady_now_;
+  UnixNow unix_now_;
+};
+
+// Names of the nodes in an ExtenderArgs: NodeNames when present, else the
+// Nodes list's items' metadata.name. InvalidArgument when it has neither.
+absl::StatusOr<std::vector<std::string>> CandidateNames(
+    const ExtenderArgs& args);
+
+}  // namespace gpulet::extender
+
+#endif  // GPULET_EXTENDER_EXTENDER_H_

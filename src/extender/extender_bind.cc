@@ -1,0 +1,219 @@
+// Extender's /bind and the pod watch: the two ways a grant becomes held by
+// a bound pod, and the ways it is given back.
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "extender/extender.h"
+#include "handoff/annotations.h"
+#include "sched/gpu_choice.h"
+#include "base/absl_format.h"
+#include "spdlog/spdlog.h"
+
+namespace gpulet::extender {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string StringAt(const Json& object, const char* first,
+                     const char* second) {
+  auto outer = object.find(first);
+  if (outer == object.end() || !outer->is_object()) return "";
+  auto inner = outer->find(second);
+  return inner != outer->end() && inner->is_string()
+             ? inner->get<std::string>()
+             : "";
+}
+
+std::string Annotation(const Json& pod, std::string_view key) {
+  auto metadata = pod.find("metadata");
+  if (metadata == pod.end() || !metadata->is_object()) return "";
+  auto annotations = metadata->find("annotations");
+  if (annotations == metadata->end() || !annotations->is_object()) return "";
+  auto value = annotations->find(std::string(key));
+  return value != annotations->end() && value->is_string()
+             ? value->get<std::string>()
+             : "";
+}
+
+// Commits `request` on `gpus` of node `index`, whatever its version.
+absl::StatusOr<uint64_t> CommitHeld(sched::Ledger& ledger,
+                                    const sched::PodRequest& request,
+                                    int index, sched::GpuMask gpus) {
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    std::shared_ptr<const sched::Snapshot> snapshot = ledger.snapshot();
+    if (index >= static_cast<int>(snapshot->nodes.size())) break;
+    absl::StatusOr<uint64_t> id = ledger.Commit(
+        request, {index, gpus}, snapshot->nodes[index]->version);
+    if (!absl::IsAborted(id.status())) return id;
+  }
+  return absl::AbortedError("the node kept changing");
+}
+
+}  // namespace
+
+ExtenderBindingResult Extender::BindError(const std::string& uid,
+                                          const std::string& reason,
+                                          const std::string& message) {
+  if (!uid.empty()) grants_.Release(uid, "bind-failed");
+  metrics_->CountFailure("bind", reason);
+  return ExtenderBindingResult{message};
+}
+
+absl::StatusOr<Grant> Extender::GrantForBind(const ExtenderBindingArgs& args,
+                                             const NodeInfo& node) {
+  std::optional<Grant> grant = grants_.StartBinding(args.pod_uid, steady_now_());
+  if (grant && grant->node == node.index) return *std::move(grant);
+  if (grant) {
+    grants_.Release(args.pod_uid, "bound-elsewhere");
+  } else if (grants_.ReleaseReserved(args.pod_uid, "expired")) {
+    // Its reservation expired: decide again below.
+  } else if (grants_.State(args.pod_uid)) {
+    return absl::FailedPreconditionError(
+        "the pod's grant is already being bound or bound");
+  }
+  // No live reservation: decide again, on the bind's node only.
+  ASSIGN_OR_RETURN(Json pod, api_->GetPod(args.pod_namespace, args.pod_name));
+  ASSIGN_OR_RETURN(PodDemand demand, ParsePodDemand(pod));
+  demand.uid = args.pod_uid;
+  Grant fresh;
+  fresh.node = node.index;
+  fresh.demand = demand;
+  fresh.state = GrantState::kBinding;
+  if (!demand.uses_gpu()) return fresh;
+  if (!node.problem.empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("node ", node.name, ": ", node.problem));
+  }
+  ASSIGN_OR_RETURN(Placed placed,
+                   decider_->Place(*model_, demand, {node.index}));
+  fresh.ledger_id = placed.ledger_id;
+  fresh.decision =
+      MakeDecision(demand, node.name, node.gpus, placed.gpus, unix_now_());
+  grants_.Put(args.pod_uid, fresh);
+  return fresh;
+}
+
+ExtenderBindingResult Extender::Bind(const ExtenderBindingArgs& args) {
+  if (args.pod_name.empty() || args.pod_uid.empty() || args.node.empty()) {
+    return BindError("", "bad-request",
+                     "ExtenderBindingArgs needs PodName, PodUID and Node");
+  }
+  std::shared_ptr<const NodeInfo> node = model_->Find(args.node);
+  if (node == nullptr || !node->present) {
+    return BindError("", "unknown-node",
+                     absl::StrCat("node ", args.node, " unknown to gpulet"));
+  }
+  std::string pod = absl::StrCat(args.pod_namespace, "/", args.pod_name);
+  absl::StatusOr<Grant> grant = GrantForBind(args, *node);
+  if (!grant.ok()) {
+    // FailedPrecondition: another bind holds the grant; leave it alone.
+    bool ours = !absl::IsFailedPrecondition(grant.status());
+    return BindError(ours ? args.pod_uid : "", "no-grant",
+                     absl::StrCat("pod ", pod, " on ", args.node, ": ",
+                                  grant.status().message()));
+  }
+  if (grant->demand.uses_gpu()) {
+    AnnotationChanges changes{
+        {std::string(handoff::kDecisionAnnotation),
+         handoff::EncodePodDecision(grant->decision)},
+        {std::string(handoff::kBindPhaseAnnotation),
+         std::string(handoff::kBindPhaseAllocating)},
+        {std::string(handoff::kBindTimeAnnotation),
+         std::to_string(unix_now_())}};
+    absl::Status patched =
+        api_->PatchPodAnnotations(args.pod_namespace, args.pod_name, changes);
+    if (!patched.ok()) {
+      return BindError(args.pod_uid, "patch-failed",
+                       absl::StrCat("pod ", pod, ": writing the decision: ",
+                                    patched.message()));
+    }
+  }
+  absl::Status bound = api_->CreateBinding(args.pod_namespace, args.pod_name,
+                                           args.pod_uid, args.node);
+  if (!bound.ok()) {
+    return BindError(args.pod_uid, "binding-failed",
+                     absl::StrCat("pod ", pod, ": binding to ", args.node,
+                                  ": ", bound.message()));
+  }
+  if (grant->demand.uses_gpu()) grants_.MarkBound(args.pod_uid);
+  metrics_->CountDecision("bind", "bound");
+  spdlog::debug("pod {}: bound to {}", pod, args.node);
+  return ExtenderBindingResult{};
+}
+
+void Extender::OnPodEvent(std::string_view type, const Json& pod) {
+  if (!pod.is_object()) return;
+  std::string uid = StringAt(pod, "metadata", "uid");
+  if (uid.empty()) return;
+  std::string phase = StringAt(pod, "status", "phase");
+  if (type == "DELETED") {
+    grants_.Release(uid, "pod-deleted");
+    return;
+  }
+  if (phase == "Succeeded" || phase == "Failed") {
+    grants_.Release(uid, "pod-finished");
+    return;
+  }
+  std::string node_name = StringAt(pod, "spec", "nodeName");
+  if (!node_name.empty()) HoldBoundPod(uid, pod, node_name);
+}
+
+void Extender::HoldBoundPod(const std::string& uid, const Json& pod,
+                            const std::string& node_name) {
+  std::optional<Grant> grant = grants_.Get(uid);
+  std::shared_ptr<const NodeInfo> node = model_->Find(node_name);
+  if (grant && node && grant->node == node->index) {
+    if (grant->state == GrantState::kReserved) grants_.MarkBound(uid);
+    return;
+  }
+  if (grant) grants_.Release(uid, "bound-elsewhere");
+  if (node == nullptr) return;
+  absl::StatusOr<PodDemand> demand = ParsePodDemand(pod);
+  if (!demand.ok() || !demand->uses_gpu()) return;
+  // Rule for pods gpulet did not decide: a decision for this node is held
+  // as written; without one, whole nvidia.com/gpu asks hold the node's
+  // lowest-indexed free GPUs (which ones the device plugin gave is unknown).
+  Grant held;
+  held.node = node->index;
+  held.demand = *demand;
+  held.state = GrantState::kBound;
+  sched::PodRequest request;
+  sched::GpuMask gpus = 0;
+  std::string annotation = Annotation(pod, handoff::kDecisionAnnotation);
+  absl::StatusOr<handoff::PodDecision> decision =
+      annotation.empty() ? absl::NotFoundError("no decision")
+                         : handoff::DecodePodDecision(annotation);
+  if (decision.ok() && decision->node == node_name) {
+    absl::StatusOr<HeldGrant> from =
+        GrantFromDecision(*decision, node->gpus, demand->cpu_milli,
+                          demand->memory_mib);
+    if (!from.ok()) {
+      spdlog::warn("pod {}/{}: {}", demand->namespace_name, demand->name,
+                   from.status().message());
+      return;
+    }
+    request = from->request;
+    gpus = from->gpus;
+    held.decision = *std::move(decision);
+  } else {
+    std::optional<sched::PodRequest> whole = demand->RequestFor(0);
+    if (!whole || demand->milli < sched::kMilliPerGpu) return;
+    request = *whole;
+    gpus = sched::BestFitGpus(*model_->ledger().snapshot()->nodes[node->index],
+                              request);
+  }
+  absl::StatusOr<uint64_t> id =
+      CommitHeld(model_->ledger(), request, node->index, gpus);
+  if (!id.ok()) {
+    spdlog::warn("pod {}/{} on {}: its GPUs do not fit gpulet's ledger: {}",
+                 demand->namespace_name, demand->name, node_name,
+                 id.status().message());
+    metrics_->CountFailure("watch", "grant-does-not-fit");
+    return;
+  }
+  held.ledger_id = *id;
+  grants_.Put(uid, std::move(held));
+}
+
+}  // namespace gpulet::extender

@@ -1,0 +1,344 @@
+#include "extender/extender.h"
+
+#include "base/status_matchers.h"
+#include "extender/test_objects.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "handoff/annotations.h"
+#include "handoff/pod_decision.h"
+
+namespace gpulet::extender {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::FakeClusterApi;
+using testing::NodeObject;
+using testing::PodObject;
+
+class ExtenderTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Make(FilterMode::kSingle); }
+
+  void Make(FilterMode mode, const std::string& policy = "binpack") {
+    ExtenderOptions options;
+    options.filter_mode = mode;
+    options.policy = policy;
+    options.reservation_ttl = std::chrono::seconds(30);
+    ASSERT_OK_AND_ASSIGN(extender_,
+                         Extender::Create(options, &model_, &api_, &metrics_));
+    extender_->SetClocksForTest([this] { return now_; },
+                                [] { return int64_t{1700000000}; });
+  }
+
+  void AddNodes(int count, int gpus) {
+    for (int i = 0; i < count; ++i) {
+      ASSERT_OK(model_.UpsertNode(NodeObject("n" + std::to_string(i), gpus)));
+    }
+  }
+
+  ExtenderArgs Args(const nlohmann::json& pod,
+                    std::vector<std::string> names) {
+    ExtenderArgs args;
+    args.pod = pod;
+    args.node_names = std::move(names);
+    return args;
+  }
+
+  int64_t UsedMilli() {
+    int64_t used = 0;
+    for (const auto& node : model_.ledger().snapshot()->nodes) {
+      used += node->gpu_used_total();
+    }
+    return used;
+  }
+
+  ClusterModel model_;
+  FakeClusterApi api_;
+  ExtenderMetrics metrics_;
+  std::unique_ptr<Extender> extender_;
+  std::chrono::steady_clock::time_point now_{std::chrono::seconds(1000)};
+};
+
+TEST_F(ExtenderTest, FilterChoosesOneNodeAndReservesIt) {
+  AddNodes(3, 2);
+  ExtenderFilterResult result =
+      extender_->Filter(Args(PodObject("p", 1), {"n0", "n1", "n2"}));
+  EXPECT_EQ(result.error, "");
+  ASSERT_TRUE(result.node_names.has_value());
+  ASSERT_EQ(result.node_names->size(), 1u);
+  EXPECT_EQ(result.failed_nodes.size(), 2u);
+  EXPECT_EQ(extender_->grants().State("uid-p"), GrantState::kReserved);
+  EXPECT_EQ(UsedMilli(), 1000);
+  EXPECT_EQ(metrics_.decisions("filter", "placed"), 1);
+}
+
+TEST_F(ExtenderTest, BindPatchesTheDecisionThenBinds) {
+  AddNodes(2, 2);
+  ExtenderFilterResult result =
+      extender_->Filter(Args(PodObject("p", 1, 500), {"n0", "n1"}));
+  ASSERT_EQ(result.node_names->size(), 1u);
+  std::string node = (*result.node_names)[0];
+  ExtenderBindingResult bound =
+      extender_->Bind({"p", "default", "uid-p", node});
+  EXPECT_EQ(bound.error, "");
+  EXPECT_THAT(api_.calls, ElementsAre("patch default/p", "bind default/p"));
+  auto& annotations = api_.patched["default/p"];
+  EXPECT_EQ(annotations[std::string(handoff::kBindPhaseAnnotation)],
+            "allocating");
+  EXPECT_EQ(annotations[std::string(handoff::kBindTimeAnnotation)],
+            "1700000000");
+  ASSERT_OK_AND_ASSIGN(
+      handoff::PodDecision decision,
+      handoff::DecodePodDecision(
+          annotations[std::string(handoff::kDecisionAnnotation)]));
+  EXPECT_EQ(decision.node, node);
+  ASSERT_EQ(decision.containers.size(), 1u);
+  ASSERT_EQ(decision.containers[0].gpus.size(), 1u);
+  EXPECT_THAT(decision.containers[0].gpus[0].uuid,
+              HasSubstr("GPU-" + node + "-"));
+  EXPECT_EQ(decision.containers[0].gpus[0].milli, 500);
+  EXPECT_EQ(extender_->grants().State("uid-p"), GrantState::kBound);
+  // A bound grant outlives the TTL.
+  now_ += std::chrono::minutes(5);
+  EXPECT_EQ(extender_->ReleaseExpired(), 0);
+  EXPECT_EQ(UsedMilli(), 500);
+}
+
+TEST_F(ExtenderTest, GpuMemoryIsCountedAsMilliOfTheGpu) {
+  ASSERT_OK(model_.UpsertNode(NodeObject("n0", 1, 80000)));
+  ASSERT_EQ(extender_->Filter(Args(PodObject("a", 1, 0, 30000), {"n0"}))
+                .node_names->size(),
+            1u);
+  EXPECT_EQ(UsedMilli(), 375);  // ceil(30000 * 1000 / 80000)
+  // 60000 MiB more would be 750 milli: it no longer fits.
+  ExtenderFilterResult full =
+      extender_->Filter(Args(PodObject("b", 1, 0, 60000), {"n0"}));
+  EXPECT_TRUE(full.node_names->empty());
+  EXPECT_THAT(full.failed_nodes["n0"], HasSubstr("not enough free GPU"));
+}
+
+TEST_F(ExtenderTest, UnhealthyGpusAreNeverChosen) {
+  ASSERT_OK(model_.UpsertNode(NodeObject("n0", 2, 81920, {0})));
+  ExtenderFilterResult first =
+      extender_->Filter(Args(PodObject("a", 1), {"n0"}));
+  ASSERT_EQ(first.node_names->size(), 1u);
+  ASSERT_OK(extender_->Bind({"a", "default", "uid-a", "n0"}).error.empty()
+                ? absl::OkStatus()
+                : absl::InternalError("bind failed"));
+  ASSERT_OK_AND_ASSIGN(
+      handoff::PodDecision decision,
+      handoff::DecodePodDecision(api_.patched["default/a"][std::string(
+          handoff::kDecisionAnnotation)]));
+  EXPECT_EQ(decision.containers[0].gpus[0].uuid, "GPU-n0-1");
+  EXPECT_TRUE(
+      extender_->Filter(Args(PodObject("b", 1), {"n0"})).node_names->empty());
+}
+
+TEST_F(ExtenderTest, NodesWithoutGpusOrUnknownAreFailedWithAReason) {
+  AddNodes(1, 1);
+  ASSERT_OK(model_.UpsertNode(NodeObject("cpu", 0)));
+  ExtenderFilterResult result =
+      extender_->Filter(Args(PodObject("p", 1), {"n0", "cpu", "ghost"}));
+  EXPECT_THAT(*result.node_names, ElementsAre("n0"));
+  EXPECT_THAT(result.failed_nodes["cpu"], HasSubstr("gpulet.io/gpus"));
+  EXPECT_THAT(result.failed_nodes["ghost"], HasSubstr("unknown"));
+}
+
+TEST_F(ExtenderTest, PodsWithoutGpusPassThrough) {
+  AddNodes(2, 1);
+  nlohmann::json pod = PodObject("cpu-only", 0);
+  pod["spec"]["containers"][0]["resources"]["limits"] = nlohmann::json::object();
+  ExtenderFilterResult result = extender_->Filter(Args(pod, {"n0", "n1", "x"}));
+  EXPECT_THAT(*result.node_names, ElementsAre("n0", "n1", "x"));
+  EXPECT_EQ(extender_->grants().size(), 0);
+}
+
+TEST_F(ExtenderTest, NodeListModeAnswersTheFilteredList) {
+  AddNodes(2, 1);
+  ExtenderArgs args;
+  args.pod = PodObject("p", 1);
+  args.nodes = nlohmann::json{
+      {"items", {NodeObject("n0", 1), NodeObject("n1", 1)}}};
+  ExtenderFilterResult result = extender_->Filter(args);
+  EXPECT_FALSE(result.node_names.has_value());
+  ASSERT_TRUE(result.nodes.has_value());
+  ASSERT_EQ((*result.nodes)["items"].size(), 1u);
+}
+
+TEST_F(ExtenderTest, AllModeKeepsFeasibleNodesAndPrioritizeRanksTheReservedFirst) {
+  Make(FilterMode::kAll);
+  AddNodes(3, 1);
+  ExtenderFilterResult result =
+      extender_->Filter(Args(PodObject("p", 1, 500), {"n0", "n1", "n2"}));
+  EXPECT_EQ(result.node_names->size(), 3u);
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<HostPriority> scores,
+      extender_->Prioritize(Args(PodObject("p", 1, 500), {"n0", "n1", "n2"})));
+  std::optional<Grant> grant = extender_->grants().Get("uid-p");
+  ASSERT_TRUE(grant.has_value());
+  for (const HostPriority& score : scores) {
+    if (score.host == grant->decision.node) {
+      EXPECT_EQ(score.score, 10);
+    } else {
+      EXPECT_EQ(score.score, 1);
+    }
+  }
+}
+
+TEST_F(ExtenderTest, ExpiredReservationsAreReleasedAndCounted) {
+  AddNodes(1, 1);
+  ASSERT_EQ(
+      extender_->Filter(Args(PodObject("p", 1), {"n0"})).node_names->size(),
+      1u);
+  now_ += std::chrono::seconds(29);
+  EXPECT_EQ(extender_->ReleaseExpired(), 0);
+  now_ += std::chrono::seconds(2);
+  EXPECT_EQ(extender_->ReleaseExpired(), 1);
+  EXPECT_EQ(UsedMilli(), 0);
+  EXPECT_EQ(metrics_.releases("expired"), 1);
+}
+
+TEST_F(ExtenderTest, RefilteringReleasesTheEarlierReservation) {
+  AddNodes(1, 1);
+  extender_->Filter(Args(PodObject("p", 1), {"n0"}));
+  ExtenderFilterResult again = extender_->Filter(Args(PodObject("p", 1), {"n0"}));
+  EXPECT_EQ(again.node_names->size(), 1u);
+  EXPECT_EQ(UsedMilli(), 1000);
+  EXPECT_EQ(metrics_.releases("refiltered"), 1);
+}
+
+TEST_F(ExtenderTest, BadFilterRequestsGetAnErrorAndReserveNothing) {
+  AddNodes(1, 1);
+  EXPECT_THAT(extender_->Filter(ExtenderArgs{}).error, HasSubstr("no Pod"));
+  ExtenderArgs no_nodes;
+  no_nodes.pod = PodObject("p", 1);
+  EXPECT_THAT(extender_->Filter(no_nodes).error,
+              HasSubstr("neither NodeNames nor Nodes"));
+  nlohmann::json bad = PodObject("p", 1);
+  bad["spec"]["containers"][0]["resources"]["requests"]["cpu"] = "lots";
+  EXPECT_THAT(extender_->Filter(Args(bad, {"n0"})).error, HasSubstr("cpu"));
+  nlohmann::json no_uid = PodObject("p", 1);
+  no_uid["metadata"].erase("uid");
+  EXPECT_THAT(extender_->Filter(Args(no_uid, {"n0"})).error, HasSubstr("uid"));
+  nlohmann::json milli = PodObject("p", 1, 1500);
+  EXPECT_NE(extender_->Filter(Args(milli, {"n0"})).error, "");
+  EXPECT_EQ(extender_->grants().size(), 0);
+  EXPECT_EQ(UsedMilli(), 0);
+}
+
+class BindFailureTest : public ExtenderTest {};
+
+TEST_F(BindFailureTest, PatchFailureReleasesTheReservation) {
+  AddNodes(1, 1);
+  extender_->Filter(Args(PodObject("p", 1), {"n0"}));
+  api_.patch_error = absl::UnavailableError("API server down");
+  ExtenderBindingResult result = extender_->Bind({"p", "default", "uid-p", "n0"});
+  EXPECT_THAT(result.error, HasSubstr("API server down"));
+  EXPECT_EQ(extender_->grants().size(), 0);
+  EXPECT_EQ(UsedMilli(), 0);
+  EXPECT_TRUE(api_.bound.empty());
+  EXPECT_EQ(metrics_.failures("bind", "patch-failed"), 1);
+}
+
+TEST_F(BindFailureTest, BindingFailureReleasesTheReservation) {
+  AddNodes(1, 1);
+  extender_->Filter(Args(PodObject("p", 1), {"n0"}));
+  api_.bind_error = absl::DeadlineExceededError("timed out");
+  ExtenderBindingResult result = extender_->Bind({"p", "default", "uid-p", "n0"});
+  EXPECT_THAT(result.error, HasSubstr("timed out"));
+  EXPECT_EQ(extender_->grants().size(), 0);
+  EXPECT_EQ(UsedMilli(), 0);
+  EXPECT_EQ(metrics_.failures("bind", "binding-failed"), 1);
+}
+
+TEST_F(BindFailureTest, UnknownNodeAndMissingFields) {
+  AddNodes(1, 1);
+  extender_->Filter(Args(PodObject("p", 1), {"n0"}));
+  EXPECT_THAT(extender_->Bind({"p", "default", "uid-p", "ghost"}).error,
+              HasSubstr("unknown"));
+  EXPECT_THAT(extender_->Bind({"", "default", "uid-p", "n0"}).error,
+              HasSubstr("PodName"));
+  // The reservation is untouched by requests that named no real target.
+  EXPECT_EQ(extender_->grants().State("uid-p"), GrantState::kReserved);
+}
+
+TEST_F(BindFailureTest, WithoutReservationItDecidesAgainOnTheBindNode) {
+  AddNodes(2, 1);
+  api_.pods["default/q"] = PodObject("q", 1);
+  ExtenderBindingResult result = extender_->Bind({"q", "default", "uid-q", "n1"});
+  EXPECT_EQ(result.error, "");
+  EXPECT_EQ(api_.bound["default/q"], "n1");
+  EXPECT_EQ(model_.ledger().snapshot()->nodes[1]->gpu_used_total(), 1000);
+  // A pod the API server does not know: Error, nothing held.
+  ExtenderBindingResult missing =
+      extender_->Bind({"r", "default", "uid-r", "n0"});
+  EXPECT_THAT(missing.error, HasSubstr("no such pod"));
+  // No room left on n1.
+  api_.pods["default/s"] = PodObject("s", 1);
+  EXPECT_THAT(extender_->Bind({"s", "default", "uid-s", "n1"}).error,
+              HasSubstr("fits"));
+  EXPECT_EQ(extender_->grants().size(), 1);
+  EXPECT_EQ(UsedMilli(), 1000);
+}
+
+TEST_F(BindFailureTest, ExpiredReservationIsDecidedAgainAtBind) {
+  AddNodes(1, 1);
+  extender_->Filter(Args(PodObject("p", 1), {"n0"}));
+  now_ += std::chrono::minutes(1);
+  api_.pods["default/p"] = PodObject("p", 1);
+  EXPECT_EQ(extender_->Bind({"p", "default", "uid-p", "n0"}).error, "");
+  EXPECT_EQ(UsedMilli(), 1000);
+  EXPECT_EQ(metrics_.releases("expired"), 1);
+}
+
+TEST_F(ExtenderTest, PodEventsHoldAndReleaseGrants) {
+  AddNodes(1, 2);
+  // A pod bound by an earlier run of the extender, seen through the watch.
+  handoff::PodDecision decision{"n0", 1, {{"main", {{"GPU-n0-1", 1, 500, 0}}}}};
+  nlohmann::json pod = PodObject("seen", 1, 500);
+  pod["spec"]["nodeName"] = "n0";
+  pod["metadata"]["annotations"][std::string(handoff::kDecisionAnnotation)] =
+      handoff::EncodePodDecision(decision);
+  extender_->OnPodEvent("ADDED", pod);
+  EXPECT_EQ(extender_->grants().State("uid-seen"), GrantState::kBound);
+  EXPECT_EQ(model_.ledger().snapshot()->nodes[0]->gpu_free[1], 500);
+  extender_->OnPodEvent("MODIFIED", pod);  // idempotent
+  EXPECT_EQ(UsedMilli(), 500);
+  // Whole GPUs without a decision hold the lowest free GPU.
+  nlohmann::json other = PodObject("other", 1);
+  other["spec"]["nodeName"] = "n0";
+  extender_->OnPodEvent("ADDED", other);
+  EXPECT_EQ(model_.ledger().snapshot()->nodes[0]->gpu_free[0], 0);
+  pod["status"]["phase"] = "Succeeded";
+  extender_->OnPodEvent("MODIFIED", pod);
+  extender_->OnPodEvent("DELETED", other);
+  EXPECT_EQ(UsedMilli(), 0);
+  EXPECT_EQ(metrics_.releases("pod-finished"), 1);
+  EXPECT_EQ(metrics_.releases("pod-deleted"), 1);
+}
+
+TEST_F(ExtenderTest, DeletedNodeOffersNothing) {
+  AddNodes(1, 1);
+  model_.RemoveNode("n0");
+  ExtenderFilterResult result = extender_->Filter(Args(PodObject("p", 1), {"n0"}));
+  EXPECT_TRUE(result.node_names->empty());
+  EXPECT_THAT(result.failed_nodes["n0"], HasSubstr("deleted"));
+  ASSERT_OK(model_.UpsertNode(NodeObject("n0", 1)));
+  EXPECT_EQ(extender_->Filter(Args(PodObject("p", 1), {"n0"})).node_names->size(),
+            1u);
+}
+
+TEST(ExtenderCreateTest, UnknownPolicyIsRefused) {
+  ClusterModel model;
+  FakeClusterApi api;
+  ExtenderMetrics metrics;
+  ExtenderOptions options;
+  options.policy = "nonsense";
+  EXPECT_THAT(Extender::Create(options, &model, &api, &metrics),
+              gpulet::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                        HasSubstr("nonsense")));
+}
+
+}  // namespace
+}  // namespace gpulet::extender

@@ -1,0 +1,81 @@
+// ExtenderHttpServer: the scheduler extender's HTTP endpoints over
+// cpp-httplib's thread-pool server.
+//
+//   POST /filter /prioritize /bind   ExtenderArgs / ExtenderBindingArgs in,
+//                                    the §3.2 result types out
+//   POST /preempt                    answers the victims it was given (no
+//                                    preemption logic: a v1 non-goal)
+//   GET  /healthz                    200 "ok" while serving
+//   GET  /readyz                     200 once `ready()` says the node and
+//                                    pod lists have synced, else 503
+//   GET  <metrics_path>              Prometheus text
+//
+// Every verb answers HTTP 200 with application/json, and a request-level
+// failure (malformed JSON, no pod, unknown node) travels in the body's
+// Error field, because kube-scheduler reads any non-200 as a transport
+// failure and discards the message. /prioritize has no Error field in its
+// wire type: a bad request there gets HTTP 400 with {"Error": "..."}.
+// Bodies over 1 MiB get 413 with an Error body. The verbs are served under
+// both "/" and "/v1/" prefixes, so urlPrefix may end in either.
+//
+// Thread-safe; the extender and metrics must outlive the server.
+#ifndef GPULET_EXTENDER_HTTP_SERVER_H_
+#define GPULET_EXTENDER_HTTP_SERVER_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "extender/extender.h"
+#include "extender/extender_metrics.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace gpulet::extender {
+
+struct HttpServerOptions {
+  std::string listen = "127.0.0.1:8888";  // "host:port" or ":port"; port 0 picks one
+  std::string metrics_path = "/metrics";
+  size_t max_body_bytes = 1 << 20;
+  int threads = 8;
+};
+
+class ExtenderHttpServer {
+ public:
+  // Binds and starts serving on a thread of its own. InvalidArgument for a
+  // malformed address; Unavailable when the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<ExtenderHttpServer>> Start(
+      const HttpServerOptions& options, Extender* extender,
+      ExtenderMetrics* metrics, std::function<bool()> ready);
+  ~ExtenderHttpServer();
+  ExtenderHttpServer(const ExtenderHttpServer&) = delete;
+  ExtenderHttpServer& operator=(const ExtenderHttpServer&) = delete;
+
+  // Stops accepting, finishes requests in flight and joins the thread.
+  void Stop();
+  int port() const { return port_; }
+
+ private:
+  ExtenderHttpServer() = default;
+  void Route(const HttpServerOptions& options);
+
+  Extender* extender_ = nullptr;
+  ExtenderMetrics* metrics_ = nullptr;
+  std::function<bool()> ready_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+// Splits "host:port" (":port" = all interfaces). InvalidArgument otherwise.
+absl::StatusOr<std::pair<std::string, int>> ParseListenAddress(
+    const std::string& address);
+
+}  // namespace gpulet::extender
+
+#endif  // GPULET_EXTENDER_HTTP_SERVER_H_
