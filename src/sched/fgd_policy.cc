@@ -22,13 +22,14 @@ constexpr size_t kMaxShapes = 256;
 bool IsPowerOfTwo(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
 
 // GPU slots beyond gpu_count are -1 so that GPU counts stay part of the key.
-using StateTuple = std::tuple<int64_t, int, std::array<int32_t, kMaxGpusPerNode>>;
+using StateTuple = std::tuple<int64_t, int64_t, int,
+                              std::array<int32_t, kMaxGpusPerNode>>;
 
-StateTuple MakeStateKey(int64_t cpu_free, int model,
-                 const std::array<int32_t, kMaxGpusPerNode>& gpu_free,
-                 int gpu_count, bool sorted) {
-  StateTuple key(cpu_free, model, {});
-  std::array<int32_t, kMaxGpusPerNode>& gpus = std::get<2>(key);
+StateTuple MakeStateKey(int64_t cpu_free, int64_t memory_free, int model,
+                        const std::array<int32_t, kMaxGpusPerNode>& gpu_free,
+                        int gpu_count, bool sorted) {
+  StateTuple key(cpu_free, memory_free, model, {});
+  std::array<int32_t, kMaxGpusPerNode>& gpus = std::get<3>(key);
   std::copy(gpu_free.begin(), gpu_free.begin() + gpu_count, gpus.begin());
   if (sorted) std::sort(gpus.begin(), gpus.begin() + gpu_count);
   std::fill(gpus.begin() + gpu_count, gpus.end(), -1);
@@ -60,7 +61,8 @@ int64_t FgdPolicy::QuantisedScore(double decrease) {
 }
 
 int FgdPolicy::ShapeId(const PodRequest& pod) {
-  ShapeKey key(pod.cpu_milli, pod.gpu_milli, pod.gpu_count, pod.models);
+  ShapeKey key(pod.cpu_milli, resource_aware() ? pod.memory_mib : 0,
+               pod.gpu_milli, pod.gpu_count, pod.models);
   if (shape_ids_.size() >= kMaxShapes && !shape_ids_.contains(key)) {
     shape_ids_.clear();
     outcomes_.clear();
@@ -99,6 +101,7 @@ std::optional<Placement> FgdPolicy::Decide(ClusterView nodes,
     outcomes_[shape].resize(nodes.size());
   }
   if (options_.exact) return PickExact(nodes, pod, shape);
+  if (options_.lookahead > 0) return PickLookahead(nodes, pod, shape);
   int best = -1;
   int64_t best_score = 0;
   for (int i = 0; i < static_cast<int>(nodes.size()); ++i) {
@@ -137,11 +140,50 @@ std::optional<Placement> FgdPolicy::PickExact(ClusterView nodes,
   return Placement{best, outcomes_[shape][best].gpus};
 }
 
+// The artifact's choice (highest score, first in node order) unless another
+// of the first `lookahead` best-scored nodes costs the next pod less: the
+// look-ahead only reorders ties of the quantised score, so FGD's packing
+// by node order is kept wherever the look-ahead sees no difference.
+std::optional<Placement> FgdPolicy::PickLookahead(ClusterView nodes,
+                                                  const PodRequest& pod,
+                                                  int shape) {
+  candidates_.clear();
+  int64_t best_score = 0;
+  for (int i = 0; i < static_cast<int>(nodes.size()); ++i) {
+    if (!Fits(*nodes[i], pod)) continue;
+    int64_t score = Evaluate(i, *nodes[i], pod, shape).score;
+    if (candidates_.empty() || score > best_score) {
+      candidates_.assign(1, i);
+      best_score = score;
+    } else if (score == best_score &&
+               static_cast<int>(candidates_.size()) < options_.lookahead) {
+      candidates_.push_back(i);
+    }
+  }
+  if (candidates_.empty()) return std::nullopt;
+  int best = candidates_.front();
+  if (candidates_.size() > 1) {
+    homes_.Update(nodes, target_);
+    double best_loss = 0;
+    for (size_t c = 0; c < candidates_.size(); ++c) {
+      int i = candidates_[c];
+      NodeState after = *nodes[i];
+      if (!Apply(after, pod, outcomes_[shape][i].gpus).ok()) continue;
+      double loss = homes_.ExpectedLoss(i, after);
+      if (c == 0 || loss < best_loss - kSameDecrease) {
+        best = i;
+        best_loss = loss;
+      }
+    }
+  }
+  return Placement{best, outcomes_[shape][best].gpus};
+}
+
 double FgdPolicy::Base(int index, const NodeState& node) {
   NodeCache& cache = caches_[index];
   if (cache.base_version_plus_one != node.version + 1) {
-    cache.base = Fragmentation(node.cpu_free, node.gpu_free, node.gpu_count,
-                               node.model);
+    cache.base = Fragmentation(node.cpu_free, node.memory_free, node.gpu_free,
+                               node.gpu_count, node.model);
     cache.base_version_plus_one = node.version + 1;
   }
   return cache.base;
@@ -154,8 +196,10 @@ int FgdPolicy::StateId(int index, const NodeState& node) {
     return cache.state_id;
   }
   if (state_ids_.size() >= kMaxStates) ForgetStates();
-  StateKey key = MakeStateKey(node.cpu_free, node.model, node.gpu_free,
-                              node.gpu_count, /*sorted=*/false);
+  StateKey key = MakeStateKey(node.cpu_free,
+                              resource_aware() ? node.memory_free : 0,
+                              node.model, node.gpu_free, node.gpu_count,
+                              /*sorted=*/false);
   auto [it, inserted] =
       state_ids_.try_emplace(key, static_cast<int>(state_ids_.size()));
   cache.state_id = it->second;
@@ -171,19 +215,28 @@ void FgdPolicy::ForgetStates() {
 }
 
 double FgdPolicy::Fragmentation(
-    int64_t cpu_free, const std::array<int32_t, kMaxGpusPerNode>& gpu_free,
-    int gpu_count, int model) {
-  // F_n(M) compares free CPU only with M's CPU requests (fragmentation.h).
-  int64_t cpu_met = std::upper_bound(cpu_thresholds_.begin(),
-                                     cpu_thresholds_.end(), cpu_free) -
-                    cpu_thresholds_.begin();
-  StateKey key = MakeStateKey(cpu_met, model, gpu_free, gpu_count,
-                              /*sorted=*/true);
+    int64_t cpu_free, int64_t memory_free,
+    const std::array<int32_t, kMaxGpusPerNode>& gpu_free, int gpu_count,
+    int model) {
+  // The paper's F_n(M) compares free CPU only with M's CPU requests
+  // (fragmentation.h); the resource-aware one divides by them.
+  StateKey key;
+  if (resource_aware()) {
+    key = MakeStateKey(cpu_free, memory_free, model, gpu_free, gpu_count,
+                       /*sorted=*/true);
+  } else {
+    int64_t cpu_met = std::upper_bound(cpu_thresholds_.begin(),
+                                       cpu_thresholds_.end(), cpu_free) -
+                      cpu_thresholds_.begin();
+    key = MakeStateKey(cpu_met, 0, model, gpu_free, gpu_count,
+                       /*sorted=*/true);
+  }
   auto it = memo_.find(key);
   if (it != memo_.end()) return it->second;
   if (memo_.size() >= kMaxMemo) memo_.clear();
   double value = NodeFragmentation(
-      {cpu_free, std::span(gpu_free.data(), gpu_count), model}, target_);
+      {cpu_free, std::span(gpu_free.data(), gpu_count), model, memory_free},
+      target_, options_.measure);
   memo_.emplace(key, value);
   return value;
 }
@@ -224,8 +277,10 @@ FgdPolicy::Outcome FgdPolicy::EvaluateSharing(const NodeState& node,
       continue;
     }
     after[g] -= pod.gpu_milli;
-    double decrease = base - Fragmentation(node.cpu_free - pod.cpu_milli,
-                                           after, node.gpu_count, node.model);
+    double decrease =
+        base - Fragmentation(node.cpu_free - pod.cpu_milli,
+                             node.memory_free - pod.memory_mib, after,
+                             node.gpu_count, node.model);
     after[g] += pod.gpu_milli;
     int64_t score = QuantisedScore(decrease);
     bool better;
@@ -263,8 +318,9 @@ FgdPolicy::Outcome FgdPolicy::EvaluateWhole(const NodeState& node,
     after[order[i]] -= pod.gpu_milli;
     --needed;
   }
-  double decrease = base - Fragmentation(node.cpu_free - pod.cpu_milli, after,
-                                         node.gpu_count, node.model);
+  double decrease = base - Fragmentation(node.cpu_free - pod.cpu_milli,
+                                         node.memory_free - pod.memory_mib,
+                                         after, node.gpu_count, node.model);
   return {0, decrease, QuantisedScore(decrease), BestFitGpus(node, pod)};
 }
 

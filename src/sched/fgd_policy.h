@@ -8,7 +8,13 @@
 //     (as for every ScoringPolicy, see scoring_policy.h);
 //   * exact: the unquantised delta, ties broken by BestFit then node order;
 //   * online: M learned from the pods seen so far instead of the oracle M
-//     computed from the whole trace.
+//     computed from the whole trace;
+//   * resource-aware: F_n(M) also counts the GPU that the node's remaining
+//     CPU or memory leaves unusable (FragmentMeasure::kResourceAware);
+//   * look-ahead: among the first `lookahead` nodes (in node order) with the
+//     best score, the one whose placement removes the smallest expected
+//     share of the homes of the next pod drawn from M (shape_homes.h)
+//     instead of simply the first.
 //
 // Cost: one pass over the nodes per decision. The outcome for a (node, pod
 // shape) pair is cached until that node's version changes, so only the node
@@ -35,6 +41,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "sched/fragmentation.h"
 #include "sched/policy.h"
+#include "sched/shape_homes.h"
 #include "sched/target_workload.h"
 
 namespace gpulet::sched {
@@ -42,6 +49,8 @@ namespace gpulet::sched {
 struct FgdOptions {
   bool exact = false;
   bool online = false;
+  FragmentMeasure measure = FragmentMeasure::kPaper;
+  int lookahead = 0;  // candidates compared by look-ahead; 0 = off
 };
 
 class FgdPolicy final : public Policy {
@@ -74,10 +83,13 @@ class FgdPolicy final : public Policy {
     uint64_t state_generation = 0;  // state_id is valid in this generation
     int state_id = 0;
   };
-  using ShapeKey = std::tuple<int64_t, int, int, ModelMask>;
-  // Free CPU, model and free milli-GPU per GPU, unused GPU slots -1. Sorted,
-  // it is all F_n(M) depends on; in GPU order, all an Outcome depends on.
-  using StateKey = std::tuple<int64_t, int, std::array<int32_t, kMaxGpusPerNode>>;
+  // CPU, memory (0 unless resource-aware), per-GPU milli, count, models.
+  using ShapeKey = std::tuple<int64_t, int64_t, int, int, ModelMask>;
+  // Free CPU, free memory (0 unless resource-aware), model and free
+  // milli-GPU per GPU, unused GPU slots -1. Sorted, it is all F_n(M) depends
+  // on; in GPU order, all an Outcome depends on.
+  using StateKey = std::tuple<int64_t, int64_t, int,
+                              std::array<int32_t, kMaxGpusPerNode>>;
 
   // Also drops every cached outcome when the number of shapes reaches its
   // bound, so that memory stays bounded however many shapes arrive.
@@ -92,15 +104,20 @@ class FgdPolicy final : public Policy {
   void ForgetStates();
   void SetTarget(TargetWorkload target);
   // NodeFragmentation, memoised across nodes with the same state.
-  double Fragmentation(int64_t cpu_free,
+  double Fragmentation(int64_t cpu_free, int64_t memory_free,
                        const std::array<int32_t, kMaxGpusPerNode>& gpu_free,
                        int gpu_count, int model);
+  bool resource_aware() const {
+    return options_.measure == FragmentMeasure::kResourceAware;
+  }
   Outcome EvaluateSharing(const NodeState& node, const PodRequest& pod,
                           double base);
   Outcome EvaluateWhole(const NodeState& node, const PodRequest& pod,
                         double base);
   std::optional<Placement> PickExact(ClusterView nodes, const PodRequest& pod,
                                      int shape);
+  std::optional<Placement> PickLookahead(ClusterView nodes,
+                                         const PodRequest& pod, int shape);
 
   TargetWorkload target_;
   std::vector<int64_t> cpu_thresholds_;  // M's distinct CPU requests, sorted
@@ -117,6 +134,8 @@ class FgdPolicy final : public Policy {
   absl::flat_hash_map<StateKey, int> state_ids_;
   absl::flat_hash_map<uint64_t, Outcome> shared_;
   uint64_t generation_ = 1;
+  ShapeHomes homes_;            // look-ahead only
+  std::vector<int> candidates_;  // look-ahead scratch
 };
 
 }  // namespace gpulet::sched

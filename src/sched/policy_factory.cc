@@ -1,5 +1,7 @@
 #include "sched/policy_factory.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "sched/deployed_anchors.h"
@@ -9,17 +11,33 @@
 namespace gpulet::sched {
 namespace {
 
+// Best-scored nodes the look-ahead compares: enough to see past the first
+// few ties, few enough that a decision stays within its time budget.
+constexpr int kLookaheadCandidates = 8;
+
 absl::StatusOr<std::unique_ptr<Policy>> MakeFgd(absl::string_view name,
                                                 const PolicyContext& context) {
+  auto has = [&](absl::string_view part) {
+    return name.find(part) != absl::string_view::npos;
+  };
   FgdOptions options;
-  options.exact = name.find("exact") != absl::string_view::npos;
-  options.online = name.find("online") != absl::string_view::npos;
+  options.exact = has("exact");
+  options.online = has("online");
+  if (has("cpumem")) options.measure = FragmentMeasure::kResourceAware;
+  if (has("lookahead")) options.lookahead = kLookaheadCandidates;
   if (!options.online && context.oracle == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("policy '", name, "' needs the trace's target workload"));
   }
   TargetWorkload target = options.online ? TargetWorkload() : *context.oracle;
+  if (has("demand")) target = target.WeightedByGpuDemand();
   return std::make_unique<FgdPolicy>(std::move(target), options, context.seed);
+}
+
+bool IsFgdName(absl::string_view name) {
+  const std::vector<std::string>& names = PolicyNames();
+  return name.substr(0, 3) == "fgd" &&
+         std::find(names.begin(), names.end(), name) != names.end();
 }
 
 }  // namespace
@@ -28,7 +46,8 @@ const std::vector<std::string>& PolicyNames() {
   static const auto* const kNames = new std::vector<std::string>{
       "random",       "dotprod",     "gpupacking",      "gpuclustering",
       "bestfit",      "fgd",         "hami-binpack",    "hami-spread",
-      "volcano-binpack", "fgd-online", "fgd-exact",     "fgd-exact-online"};
+      "volcano-binpack", "fgd-online", "fgd-exact",     "fgd-exact-online",
+      "fgd-cpumem",   "fgd-lookahead", "fgd-demand",    "fgd-cpumem-lookahead"};
   return *kNames;
 }
 
@@ -51,10 +70,7 @@ absl::StatusOr<std::unique_ptr<Policy>> MakePolicy(
   if (name == "volcano-binpack") {
     return std::make_unique<VolcanoBinpackPolicy>(seed);
   }
-  if (name == "fgd" || name == "fgd-online" || name == "fgd-exact" ||
-      name == "fgd-exact-online") {
-    return MakeFgd(name, context);
-  }
+  if (IsFgdName(name)) return MakeFgd(name, context);
   return absl::InvalidArgumentError(
       absl::StrCat("unknown policy '", name, "'; known: ",
                    absl::StrJoin(PolicyNames(), ", ")));

@@ -5,6 +5,13 @@
 //   ours:     fgd-online (M learned online, no oracle)
 //             fgd-exact  (unquantised delta, BestFit then index tie-break)
 //             fgd-exact-online
+//             fgd-cpumem (resource-aware fragments: GPU that the node's
+//                         remaining CPU or memory cannot feed counts too)
+//             fgd-lookahead (ties of the best score go to the node whose
+//                         placement takes the fewest homes of the next
+//                         likely pod, among the first 8 tied)
+//             fgd-demand (M weighted by GPU request instead of pod count)
+//             fgd-cpumem-lookahead
 #ifndef GPULET_SCHED_POLICY_FACTORY_H_
 #define GPULET_SCHED_POLICY_FACTORY_H_
 

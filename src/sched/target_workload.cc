@@ -33,8 +33,26 @@ TargetWorkload TargetWorkload::FromPods(std::span<const PodRequest> pods,
   return learner.Current(coverage);
 }
 
+TargetWorkload TargetWorkload::WeightedByGpuDemand() const {
+  TargetWorkload weighted;
+  double total = 0;
+  for (const WorkloadShape& shape : shapes_) {
+    if (shape.gpu_count == 0) continue;
+    WorkloadShape copy = shape;
+    copy.probability *= static_cast<double>(shape.gpu_count) * shape.gpu_milli;
+    total += copy.probability;
+    weighted.shapes_.push_back(copy);
+  }
+  if (total <= 0) return *this;
+  for (WorkloadShape& shape : weighted.shapes_) shape.probability /= total;
+  return weighted;
+}
+
 void TargetWorkloadLearner::Observe(const PodRequest& pod) {
-  ++counts_[Key(pod.cpu_milli, pod.gpu_milli, pod.gpu_count, pod.models)];
+  Count& count =
+      counts_[Key(pod.cpu_milli, pod.gpu_milli, pod.gpu_count, pod.models)];
+  ++count.pods;
+  count.memory_mib += pod.memory_mib;
   ++observed_;
 }
 
@@ -43,7 +61,9 @@ TargetWorkload TargetWorkloadLearner::Current(double coverage) const {
   counted.reserve(counts_.size());
   for (const auto& [key, count] : counts_) {
     const auto& [cpu, milli, gpus, models] = key;
-    counted.push_back({cpu, milli, gpus, models, static_cast<double>(count)});
+    counted.push_back({cpu, milli, gpus, models,
+                       static_cast<double>(count.pods),
+                       count.memory_mib / count.pods});
   }
   return TargetWorkload::FromCounts(std::move(counted), coverage);
 }

@@ -1,6 +1,7 @@
 // TargetWorkload: FGD's "typical pods" M — the most popular pod shapes
 // (CPU, per-GPU milli, GPU count, allowed models; memory is not part of the
-// shape) with their probabilities. An immutable value once built.
+// shape, each shape carries its pods' mean memory instead) with their
+// probabilities. An immutable value once built.
 //
 // TargetWorkloadLearner builds one online from the pods seen so far (the
 // non-oracle variant); it is not thread-safe.
@@ -23,6 +24,9 @@ struct WorkloadShape {
   int gpu_count = 0;
   ModelMask models = 0;
   double probability = 0;
+  // Mean memory request of the pods of this shape; only the resource-aware
+  // fragment measure (fragmentation.h) looks at it.
+  int64_t memory_mib = 0;
 
   auto key() const { return std::tuple(cpu_milli, gpu_milli, gpu_count, models); }
 };
@@ -48,6 +52,12 @@ class TargetWorkload {
     return m;
   }
 
+  // The same shapes with probabilities proportional to probability x GPU
+  // request (gpu_count x gpu_milli), renormalised: M weighted by the GPU
+  // each next pod would take rather than by pod count. Shapes without GPU
+  // drop out; a workload with no GPU shape is returned unchanged.
+  TargetWorkload WeightedByGpuDemand() const;
+
   const std::vector<WorkloadShape>& shapes() const { return shapes_; }
 
  private:
@@ -63,7 +73,11 @@ class TargetWorkloadLearner {
 
  private:
   using Key = std::tuple<int64_t, int, int, ModelMask>;
-  absl::flat_hash_map<Key, int64_t> counts_;
+  struct Count {
+    int64_t pods = 0;
+    int64_t memory_mib = 0;  // sum over those pods
+  };
+  absl::flat_hash_map<Key, Count> counts_;
   int64_t observed_ = 0;
 };
 
