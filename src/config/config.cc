@@ -188,6 +188,9 @@ absl::Status ResolvePlugin(const ConfigFlags& flags, const PluginFileFlags& file
                        {"SHARED_DEVICES_ALLOCATION_POLICY"}, ParseAllocationPolicy,
                        file.shared_devices_allocation_policy,
                        AllocationPolicy::kDistributed));
+  ASSIGN_OR_RETURN(p.node_name,
+                   m.Pick<std::string>(std::optional<std::string>(), "", {"NODE_NAME"},
+                                       ParseString, std::optional<std::string>(), ""));
   return absl::OkStatus();
 }
 

@@ -73,6 +73,9 @@ struct PluginConfig {
   std::string cdi_annotation_prefix = "cdi.k8s.io/";
   std::string nvidia_ctk_path = "/usr/bin/nvidia-ctk";
   AllocationPolicy shared_devices_allocation_policy = AllocationPolicy::kDistributed;
+  // This node's name (env NODE_NAME, from the downward API); "" when unset.
+  // The scheduler hand-off needs it to find its node and pods.
+  std::string node_name;
 };
 
 inline constexpr char kDefaultLabelFile[] =

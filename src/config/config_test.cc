@@ -106,6 +106,14 @@ TEST(ResolveConfigTest, PluginEnvVars) {
   EXPECT_FALSE(c.fail_on_init_error);
 }
 
+TEST(ResolveConfigTest, NodeNameFromTheDownwardApi) {
+  ASSERT_OK_AND_ASSIGN(Config unset, ResolveConfig({}, Env(), nullptr, kPlugin));
+  EXPECT_EQ(unset.plugin.node_name, "");
+  ASSERT_OK_AND_ASSIGN(Config c, ResolveConfig({}, Env({{"NODE_NAME", "gpu-node-1"}}), nullptr,
+                                               kPlugin));
+  EXPECT_EQ(c.plugin.node_name, "gpu-node-1");
+}
+
 TEST(ResolveConfigTest, InfiniteSleepFromFlag) {
   ConfigFlags flags;
   flags.sleep_interval = "infinite";
