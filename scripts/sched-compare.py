@@ -2,8 +2,11 @@
 """Pivots `gpulet simulate --output` CSVs into one Markdown table per arrival
 level: one row per trace, one column per policy, mean ± std over seeds, plus
 the mean over traces and each policy's per-trace wins against a reference.
+With --diff each cell also shows the difference to the reference's mean,
+and the table ends with wins, losses and losses by more than one std (the
+larger of the two policies' stds on that trace).
 
-  scripts/sched-compare.py --arrival 130 --reference 06-FGD RUNS.csv [...]
+  scripts/sched-compare.py --arrival 130 --reference 06-FGD [--diff] RUNS.csv
 """
 import argparse
 import csv
@@ -16,6 +19,7 @@ def main():
     parser.add_argument("runs", nargs="+")
     parser.add_argument("--arrival", default="130")
     parser.add_argument("--reference", default="06-FGD")
+    parser.add_argument("--diff", action="store_true")
     args = parser.parse_args()
     values = defaultdict(list)  # (workload, policy) -> [value per seed]
     policies, workloads = [], []
@@ -34,6 +38,8 @@ def main():
     print("| --- |" + " ---: |" * len(policies))
     means = defaultdict(list)
     wins = defaultdict(int)
+    losses = defaultdict(int)
+    big_losses = defaultdict(int)
     for w in workloads:
         cells = []
         ref = values.get((w, args.reference))
@@ -43,16 +49,29 @@ def main():
                 cells.append("-")
                 continue
             mean = statistics.fmean(v)
+            std = statistics.pstdev(v)
             means[p].append(mean)
-            if ref and mean > statistics.fmean(ref):
-                wins[p] += 1
-            cells.append(f"{mean:.2f} ± {statistics.pstdev(v):.2f}")
+            cell = f"{mean:.2f} ± {std:.2f}"
+            if ref:
+                delta = mean - statistics.fmean(ref)
+                if delta > 0:
+                    wins[p] += 1
+                elif delta < 0:
+                    losses[p] += 1
+                    if -delta > max(std, statistics.pstdev(ref)):
+                        big_losses[p] += 1
+                if args.diff and p != args.reference:
+                    cell += f" ({delta:+.2f})"
+            cells.append(cell)
         print(f"| {w.replace('openb_pod_list_', '')} | " + " | ".join(cells) + " |")
     print("| **mean over traces** | " + " | ".join(
         f"**{statistics.fmean(means[p]):.2f}**" if means[p] else "-"
         for p in policies) + " |")
     print(f"| traces above {args.reference} | " + " | ".join(
         f"{wins[p]}/{len(means[p])}" for p in policies) + " |")
+    if args.diff:
+        print(f"| traces below {args.reference} (by > 1 std) | " + " | ".join(
+            f"{losses[p]} ({big_losses[p]})" for p in policies) + " |")
 
 
 if __name__ == "__main__":

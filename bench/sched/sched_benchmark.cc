@@ -5,6 +5,8 @@
 //                           decision as counters.
 //   BM_FgdNewShape/<nodes>  the same for pod shapes never seen before, the
 //                           case where no cached outcome can be reused.
+//   BM_FgdVariantDecision/<variant>/<nodes>  BM_FgdDecision for fgd-cpumem,
+//                           fgd-lookahead and both.
 //   BM_ReplayTrace/<policy> a whole seeded replay of the default trace at
 //                           1.3x (one seed per iteration), registered when
 //                           --trace_dir=<alibaba-gpu-2023 folder> is given.
@@ -66,9 +68,11 @@ struct HalfFullCluster {
   std::vector<NodeState> nodes;
   std::vector<const NodeState*> view;
   std::vector<PodRequest> pods = SyntheticPods(4096);
-  FgdPolicy policy{TargetWorkload::FromPods(pods), {}, 1};
+  FgdPolicy policy;
 
-  explicit HalfFullCluster(int count) : nodes(SyntheticCluster(count)) {
+  explicit HalfFullCluster(int count, FgdOptions options = {})
+      : nodes(SyntheticCluster(count)),
+        policy(TargetWorkload::FromPods(pods), options, 1) {
     for (const NodeState& node : nodes) view.push_back(&node);
     int64_t capacity = 0, used = 0;
     for (const NodeState& node : nodes) capacity += node.gpu_count * 1000;
@@ -137,6 +141,26 @@ void BM_FgdDecision(benchmark::State& state) {
 BENCHMARK(BM_FgdDecision)->Arg(1213)->Arg(10000)->Iterations(20000)
     ->Unit(benchmark::kMicrosecond);
 
+FgdOptions Variant(bool resource_aware, bool lookahead) {
+  FgdOptions options;
+  if (resource_aware) options.measure = FragmentMeasure::kResourceAware;
+  if (lookahead) options.lookahead = 8;  // as policy_factory.cc
+  return options;
+}
+
+void BM_FgdVariantDecision(benchmark::State& state, FgdOptions options) {
+  HalfFullCluster cluster(static_cast<int>(state.range(0)), options);
+  TimeDecisions(state, [&](size_t i) {
+    cluster.DecideAndUndo(cluster.pods[i % cluster.pods.size()]);
+  });
+}
+BENCHMARK_CAPTURE(BM_FgdVariantDecision, cpumem, Variant(true, false))
+    ->Arg(1213)->Arg(10000)->Iterations(20000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_FgdVariantDecision, lookahead, Variant(false, true))
+    ->Arg(1213)->Arg(10000)->Iterations(20000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_FgdVariantDecision, cpumem_lookahead, Variant(true, true))
+    ->Arg(1213)->Arg(10000)->Iterations(20000)->Unit(benchmark::kMicrosecond);
+
 // The worst case: every decision is for a pod shape never seen before (a CPU
 // request no earlier pod had), so no node has a cached outcome for it.
 void BM_FgdNewShape(benchmark::State& state) {
@@ -179,7 +203,8 @@ void ReplayTrace(benchmark::State& state, const std::string& trace_dir,
 }
 // Registered from main only when --trace_dir is given.
 void RegisterReplays(const std::string& trace_dir) {
-  for (const char* policy : {"fgd", "fgd-exact", "bestfit"}) {
+  for (const char* policy : {"fgd", "fgd-exact", "bestfit", "fgd-cpumem",
+                             "fgd-lookahead", "fgd-cpumem-lookahead"}) {
     benchmark::RegisterBenchmark(
         (std::string("BM_ReplayTrace/") + policy).c_str(),
         [trace_dir, policy](benchmark::State& state) {
