@@ -128,12 +128,36 @@ absl::StatusOr<nlohmann::json> Client::CallForObject(std::string_view method,
 }
 
 absl::StatusOr<nlohmann::json> Client::GetNode(std::string_view name) {
-  return CallForObject("GET", absl::StrCat("/api/v1/nodes/", AsAbsl(name)));
+  return GetObject(absl::StrCat("/api/v1/nodes/", AsAbsl(name)));
 }
 
 absl::StatusOr<nlohmann::json> Client::GetPod(std::string_view ns, std::string_view name) {
-  return CallForObject("GET",
-                       absl::StrCat(CollectionPath("pods", ns), "/", AsAbsl(name)));
+  return GetObject(absl::StrCat(CollectionPath("pods", ns), "/", AsAbsl(name)));
+}
+
+absl::StatusOr<nlohmann::json> Client::GetObject(std::string_view path) {
+  return CallForObject("GET", std::string(path));
+}
+
+absl::StatusOr<nlohmann::json> Client::CreateObject(std::string_view collection_path,
+                                                    const nlohmann::json& object) {
+  return CallForObject("POST", std::string(collection_path), object.dump(),
+                       "application/json");
+}
+
+absl::StatusOr<nlohmann::json> Client::ReplaceObject(std::string_view path,
+                                                     const nlohmann::json& object) {
+  return CallForObject("PUT", std::string(path), object.dump(), "application/json");
+}
+
+absl::StatusOr<nlohmann::json> Client::MergePatchObject(std::string_view path,
+                                                        const nlohmann::json& patch) {
+  return CallForObject("PATCH", std::string(path), patch.dump(),
+                       "application/merge-patch+json");
+}
+
+absl::Status Client::DeleteObject(std::string_view path) {
+  return Call("DELETE", std::string(path)).status();
 }
 
 absl::StatusOr<ObjectList> Client::List(const std::string& collection_path,
@@ -181,8 +205,7 @@ absl::Status Client::PatchAnnotations(const std::string& path,
   for (const auto& [key, value] : annotations) {
     values[key] = value.has_value() ? nlohmann::json(*value) : nlohmann::json(nullptr);
   }
-  nlohmann::json patch = {{"metadata", {{"annotations", values}}}};
-  return CallForObject("PATCH", path, patch.dump(), "application/merge-patch+json").status();
+  return MergePatchObject(path, {{"metadata", {{"annotations", values}}}}).status();
 }
 
 absl::Status Client::PatchNodeAnnotations(std::string_view node,
@@ -203,7 +226,7 @@ absl::StatusOr<nlohmann::json> Client::CreatePod(std::string_view ns,
   body["apiVersion"] = "v1";
   body["kind"] = "Pod";
   body["metadata"]["namespace"] = std::string(ns);
-  return CallForObject("POST", CollectionPath("pods", ns), body.dump(), "application/json");
+  return CreateObject(CollectionPath("pods", ns), body);
 }
 
 absl::Status Client::CreateBinding(std::string_view ns, std::string_view pod,

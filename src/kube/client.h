@@ -80,6 +80,25 @@ class Client {
   absl::Status CreateBinding(std::string_view ns, std::string_view pod,
                              std::string_view pod_uid, std::string_view node);
 
+  // --- Any resource by its API path, e.g.
+  // "/apis/nfd.k8s-sigs.io/v1alpha1/namespaces/ns/nodefeatures/name", with
+  // the same errors and retry policy as the calls above. ---
+
+  absl::StatusOr<nlohmann::json> GetObject(std::string_view path);
+  // POST to a collection; AlreadyExists when the name is taken. Returns the
+  // created object.
+  absl::StatusOr<nlohmann::json> CreateObject(std::string_view collection_path,
+                                              const nlohmann::json& object);
+  // PUT; with metadata.resourceVersion set, Aborted when the object changed
+  // since (optimistic concurrency).
+  absl::StatusOr<nlohmann::json> ReplaceObject(std::string_view path,
+                                               const nlohmann::json& object);
+  // JSON merge patch (RFC 7386) of any part of the object.
+  absl::StatusOr<nlohmann::json> MergePatchObject(std::string_view path,
+                                                  const nlohmann::json& patch);
+  // NotFound when already gone.
+  absl::Status DeleteObject(std::string_view path);
+
   // --- Lower level, used by Watcher. ---
 
   // The path of a node or pod collection: "/api/v1/nodes",

@@ -172,6 +172,41 @@ TEST_F(ClientTest, CreatePodAndAlreadyExists) {
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("already exists")));
 }
 
+TEST_F(ClientTest, GenericCallsWorkOnCustomResources) {
+  const std::string collection = "/apis/nfd.k8s-sigs.io/v1alpha1/namespaces/gpu/nodefeatures";
+  const std::string path = collection + "/node-1";
+  nlohmann::json feature = {{"apiVersion", "nfd.k8s-sigs.io/v1alpha1"},
+                            {"kind", "NodeFeature"},
+                            {"metadata", {{"name", "node-1"}}},
+                            {"spec", {{"labels", {{"a", "1"}}}}}};
+  ASSERT_OK_AND_ASSIGN(nlohmann::json created, client_->CreateObject(collection, feature));
+  EXPECT_EQ(created["metadata"]["namespace"], "gpu");
+  EXPECT_EQ(created["kind"], "NodeFeature");
+  EXPECT_THAT(client_->CreateObject(collection, feature),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("POST " + collection)));
+
+  nlohmann::json stale = created;
+  stale["spec"]["labels"]["a"] = "2";
+  ASSERT_OK_AND_ASSIGN(nlohmann::json replaced, client_->ReplaceObject(path, stale));
+  EXPECT_EQ(replaced["spec"]["labels"]["a"], "2");
+  // `stale` still carries the version it was read at.
+  EXPECT_THAT(client_->ReplaceObject(path, stale),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("has been modified")));
+
+  ASSERT_OK_AND_ASSIGN(nlohmann::json patched,
+                       client_->MergePatchObject(path, {{"spec", {{"labels", {{"b", "3"}}}}}}));
+  EXPECT_EQ(patched["spec"]["labels"], nlohmann::json({{"a", "2"}, {"b", "3"}}));
+  ASSERT_OK_AND_ASSIGN(nlohmann::json got, client_->GetObject(path));
+  EXPECT_EQ(got, patched);
+  EXPECT_EQ(*server_->GetObject("nfd.k8s-sigs.io/v1alpha1/nodefeatures", "gpu", "node-1"),
+            patched);
+
+  ASSERT_THAT(client_->DeleteObject(path), IsOk());
+  EXPECT_THAT(client_->GetObject(path), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(client_->DeleteObject(path),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("DELETE " + path)));
+}
+
 struct MappingCase {
   int http;
   absl::StatusCode code;

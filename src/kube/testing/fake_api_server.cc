@@ -18,34 +18,6 @@ namespace {
 // Watch streams each hold a handler thread for their whole life.
 constexpr size_t kServerThreads = 48;
 
-struct ApiPath {
-  std::string resource;  // "nodes" or "pods"
-  std::string ns;
-  std::string name;         // "" for a collection
-  std::string subresource;  // "binding" or ""
-};
-
-// "/api/v1/nodes[/name]", "/api/v1/pods",
-// "/api/v1/namespaces/{ns}/pods[/name[/binding]]".
-std::optional<ApiPath> ParseApiPath(const std::string& path) {
-  std::vector<std::string> parts = absl::StrSplit(path, '/');
-  if (parts.size() < 4 || parts[1] != "api" || parts[2] != "v1") return std::nullopt;
-  ApiPath out;
-  size_t i = 3;
-  if (parts[i] == "namespaces") {
-    if (parts.size() < 6) return std::nullopt;
-    out.ns = parts[4];
-    i = 5;
-  }
-  out.resource = parts[i];
-  if (out.resource != "nodes" && out.resource != "pods") return std::nullopt;
-  if (out.resource == "nodes" && !out.ns.empty()) return std::nullopt;
-  if (parts.size() > i + 1) out.name = parts[i + 1];
-  if (parts.size() > i + 2) out.subresource = parts[i + 2];
-  if (parts.size() > i + 3) return std::nullopt;
-  return out;
-}
-
 nlohmann::json StatusObject(int code, std::string_view reason, std::string_view message) {
   return {{"kind", "Status"},       {"apiVersion", "v1"},
           {"metadata", nlohmann::json::object()},
@@ -65,12 +37,22 @@ void ReplyStatus(httplib::Response& res, int code, std::string_view reason,
   Reply(res, code, StatusObject(code, reason, message));
 }
 
+void ReplyError(httplib::Response& res, const absl::Status& status);
+
+// `code` with the object, or the error's status.
+void Reply(httplib::Response& res, int code, const absl::StatusOr<nlohmann::json>& object) {
+  if (!object.ok()) return ReplyError(res, object.status());
+  Reply(res, code, *object);
+}
+
 void ReplyError(httplib::Response& res, const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kNotFound:
       return ReplyStatus(res, 404, "NotFound", AsStd(status.message()));
     case absl::StatusCode::kAlreadyExists:
       return ReplyStatus(res, 409, "AlreadyExists", AsStd(status.message()));
+    case absl::StatusCode::kAborted:
+      return ReplyStatus(res, 409, "Conflict", AsStd(status.message()));
     case absl::StatusCode::kInvalidArgument:
       return ReplyStatus(res, 422, "Invalid", AsStd(status.message()));
     default:
@@ -105,6 +87,36 @@ nlohmann::json PodObject(std::string_view ns, std::string_view name,
   if (!node_name.empty()) pod["spec"]["nodeName"] = std::string(node_name);
   if (!labels.empty()) pod["metadata"]["labels"] = labels;
   return pod;
+}
+
+// "/api/v1/[namespaces/{ns}/]{resource}[/{name}[/{subresource}]]" and the
+// same under "/apis/{group}/{version}/".
+std::optional<FakeApiServer::ApiPath> FakeApiServer::ParsePath(const std::string& path) {
+  std::vector<std::string> parts = absl::StrSplit(path, '/');
+  ApiPath out;
+  size_t i;
+  if (parts.size() >= 4 && parts[1] == "api" && parts[2] == "v1") {
+    i = 3;
+  } else if (parts.size() >= 5 && parts[1] == "apis") {
+    out.group_version = absl::StrCat(parts[2], "/", parts[3]);
+    i = 4;
+  } else {
+    return std::nullopt;
+  }
+  if (parts[i] == "namespaces" && parts.size() >= i + 3) {
+    out.ns = parts[i + 1];
+    i += 2;
+  }
+  out.resource = parts[i];
+  if (parts.size() > i + 1) out.name = parts[i + 1];
+  if (parts.size() > i + 2) out.subresource = parts[i + 2];
+  if (parts.size() > i + 3 || out.resource.empty()) return std::nullopt;
+  if (out.resource == "nodes" && !out.ns.empty()) return std::nullopt;
+  return out;
+}
+
+std::string FakeApiServer::ApiPath::store_key() const {
+  return group_version.empty() ? resource : absl::StrCat(group_version, "/", resource);
 }
 
 FakeApiServer::FakeApiServer() : server_(std::make_unique<httplib::Server>()) {}
@@ -151,19 +163,16 @@ void FakeApiServer::Route() {
       Handle(req, res, handler);
     };
   };
-  const char* kCollections = R"(/api/v1/(nodes|pods|namespaces/[^/]+/pods))";
-  const char* kObjects = R"(/api/v1/(nodes|namespaces/[^/]+/pods)/[^/]+)";
-  server_->Get(kCollections, bind(&FakeApiServer::HandleCollection));
-  server_->Get(kObjects, bind(&FakeApiServer::HandleObject));
-  server_->Patch(kObjects, bind(&FakeApiServer::HandlePatch));
-  server_->Post(R"(/api/v1/namespaces/[^/]+/pods)", bind(&FakeApiServer::HandleCreatePod));
-  server_->Post(R"(/api/v1/namespaces/[^/]+/pods/[^/]+/binding)",
-                bind(&FakeApiServer::HandleBinding));
+  const char* kAnyApiPath = R"(/apis?/.+)";
+  server_->Get(kAnyApiPath, bind(&FakeApiServer::HandleGet));
+  server_->Post(kAnyApiPath, bind(&FakeApiServer::HandlePost));
+  server_->Put(kAnyApiPath, bind(&FakeApiServer::HandlePut));
+  server_->Patch(kAnyApiPath, bind(&FakeApiServer::HandlePatch));
+  server_->Delete(kAnyApiPath, bind(&FakeApiServer::HandleDelete));
 }
 
-void FakeApiServer::Handle(
-    const httplib::Request& req, httplib::Response& res,
-    void (FakeApiServer::*handler)(const httplib::Request&, httplib::Response&)) {
+void FakeApiServer::Handle(const httplib::Request& req, httplib::Response& res,
+                           Handler handler) {
   absl::Duration latency;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -177,7 +186,11 @@ void FakeApiServer::Handle(
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(latency));
   }
   if (ApplyFault(req, res)) return;
-  (this->*handler)(req, res);
+  std::optional<ApiPath> path = ParsePath(req.path);
+  if (!path.has_value()) {
+    return ReplyStatus(res, 404, "NotFound", absl::StrCat("no API at ", req.path));
+  }
+  (this->*handler)(req, res, *path);
 }
 
 bool FakeApiServer::ApplyFault(const httplib::Request& req, httplib::Response& res) {
@@ -193,15 +206,17 @@ bool FakeApiServer::ApplyFault(const httplib::Request& req, httplib::Response& r
   return false;
 }
 
-void FakeApiServer::HandleCollection(const httplib::Request& req, httplib::Response& res) {
-  std::optional<ApiPath> path = ParseApiPath(req.path);
-  if (!path.has_value()) return ReplyStatus(res, 404, "NotFound", "unknown path");
+void FakeApiServer::HandleGet(const httplib::Request& req, httplib::Response& res,
+                              const ApiPath& path) {
+  if (!path.name.empty()) return HandleGetObject(res, path);
   absl::StatusOr<Selector> selector =
-      Selector::Parse(path->ns, Param(req, "labelSelector"), Param(req, "fieldSelector"));
-  if (!selector.ok()) return ReplyStatus(res, 400, "BadRequest", AsStd(selector.status().message()));
+      Selector::Parse(path.ns, Param(req, "labelSelector"), Param(req, "fieldSelector"));
+  if (!selector.ok()) {
+    return ReplyStatus(res, 400, "BadRequest", AsStd(selector.status().message()));
+  }
   std::string watch = Param(req, "watch");
-  if (watch == "1" || watch == "true") return ServeWatch(req, res, path->resource, *selector);
-  ServeList(req, res, path->resource, *selector);
+  if (watch == "1" || watch == "true") return ServeWatch(req, res, path.store_key(), *selector);
+  ServeList(req, res, path.store_key(), *selector);
 }
 
 void FakeApiServer::ServeList(const httplib::Request& req, httplib::Response& res,
@@ -232,87 +247,104 @@ void FakeApiServer::ServeList(const httplib::Request& req, httplib::Response& re
   Reply(res, 200, body);
 }
 
-void FakeApiServer::HandleObject(const httplib::Request& req, httplib::Response& res) {
-  std::optional<ApiPath> path = ParseApiPath(req.path);
-  if (!path.has_value()) return ReplyStatus(res, 404, "NotFound", "unknown path");
+void FakeApiServer::HandleGetObject(httplib::Response& res, const ApiPath& path) {
   std::optional<nlohmann::json> object;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    object = store_.Get(path->resource, path->ns, path->name);
+    object = store_.Get(path.store_key(), path.ns, path.name);
   }
   if (!object.has_value()) {
     return ReplyStatus(res, 404, "NotFound",
-                       absl::StrCat(path->resource, " \"", path->name, "\" not found"));
+                       absl::StrCat(path.resource, " \"", path.name, "\" not found"));
   }
   Reply(res, 200, *object);
 }
 
-void FakeApiServer::HandlePatch(const httplib::Request& req, httplib::Response& res) {
-  std::optional<ApiPath> path = ParseApiPath(req.path);
-  if (!path.has_value()) return ReplyStatus(res, 404, "NotFound", "unknown path");
+void FakeApiServer::HandlePatch(const httplib::Request& req, httplib::Response& res,
+                                const ApiPath& path) {
   if (req.get_header_value("Content-Type") != "application/merge-patch+json") {
     return ReplyStatus(res, 415, "UnsupportedMediaType",
                        "only application/merge-patch+json is supported");
   }
   nlohmann::json patch = nlohmann::json::parse(req.body, nullptr, false);
   if (!patch.is_object()) return ReplyStatus(res, 400, "BadRequest", "patch is not an object");
-  absl::StatusOr<nlohmann::json> patched =
-      Change([&](FakeStore& store) {
-        return store.MergePatch(path->resource, path->ns, path->name, patch);
-      });
-  if (!patched.ok()) return ReplyError(res, patched.status());
-  Reply(res, 200, *patched);
+  Reply(res, 200, Change([&](FakeStore& store) {
+          return store.MergePatch(path.store_key(), path.ns, path.name, patch);
+        }));
 }
 
-void FakeApiServer::HandleCreatePod(const httplib::Request& req, httplib::Response& res) {
-  std::optional<ApiPath> path = ParseApiPath(req.path);
-  nlohmann::json pod = nlohmann::json::parse(req.body, nullptr, false);
-  if (!path.has_value() || !pod.is_object()) {
-    return ReplyStatus(res, 400, "BadRequest", "body is not a pod object");
+void FakeApiServer::HandlePut(const httplib::Request& req, httplib::Response& res,
+                              const ApiPath& path) {
+  nlohmann::json object = nlohmann::json::parse(req.body, nullptr, false);
+  if (!object.is_object() || path.name.empty()) {
+    return ReplyStatus(res, 400, "BadRequest", "body is not an object");
   }
-  pod["metadata"]["namespace"] = path->ns;
-  absl::StatusOr<nlohmann::json> created =
-      Change([&](FakeStore& store) { return store.Create("pods", pod); });
-  if (!created.ok()) return ReplyError(res, created.status());
-  Reply(res, 201, *created);
+  object["metadata"]["name"] = path.name;
+  if (!path.ns.empty()) object["metadata"]["namespace"] = path.ns;
+  std::string expected = object["metadata"].value("resourceVersion", "");
+  Reply(res, 200, Change([&](FakeStore& store) -> absl::StatusOr<nlohmann::json> {
+          std::optional<nlohmann::json> current = store.Get(path.store_key(), path.ns, path.name);
+          if (current.has_value() && !expected.empty() &&
+              (*current)["metadata"].value("resourceVersion", "") != expected) {
+            return absl::AbortedError(absl::StrCat(
+                "Operation cannot be fulfilled on ", path.resource, " \"", path.name,
+                "\": the object has been modified; please apply your changes to the "
+                "latest version and try again"));
+          }
+          return store.Update(path.store_key(), object);
+        }));
 }
 
-void FakeApiServer::HandleBinding(const httplib::Request& req, httplib::Response& res) {
-  std::optional<ApiPath> path = ParseApiPath(req.path);
-  nlohmann::json binding = nlohmann::json::parse(req.body, nullptr, false);
-  if (!path.has_value() || !binding.is_object() || !binding["target"].is_object() ||
-      binding["target"].value("name", "").empty()) {
+void FakeApiServer::HandleDelete(const httplib::Request&, httplib::Response& res,
+                                 const ApiPath& path) {
+  Reply(res, 200, Change([&](FakeStore& store) {
+          return store.Delete(path.store_key(), path.ns, path.name);
+        }));
+}
+
+void FakeApiServer::HandlePost(const httplib::Request& req, httplib::Response& res,
+                               const ApiPath& path) {
+  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+  if (!body.is_object()) return ReplyStatus(res, 400, "BadRequest", "body is not an object");
+  if (path.resource == "pods" && path.subresource == "binding") {
+    return HandleBinding(res, path, body);
+  }
+  if (!path.name.empty()) return ReplyStatus(res, 405, "MethodNotAllowed", "POST to an object");
+  if (!path.ns.empty()) body["metadata"]["namespace"] = path.ns;
+  Reply(res, 201, Change([&](FakeStore& store) { return store.Create(path.store_key(), body); }));
+}
+
+void FakeApiServer::HandleBinding(httplib::Response& res, const ApiPath& path,
+                                  const nlohmann::json& binding) {
+  const nlohmann::json target = binding.value("target", nlohmann::json::object());
+  if (!target.is_object() || target.value("name", "").empty()) {
     return ReplyStatus(res, 400, "BadRequest", "binding has no target.name");
   }
-  std::string node = binding["target"]["name"];
-  std::string uid = binding["metadata"].is_object() ? binding["metadata"].value("uid", "") : "";
-  int code = 201;
-  std::string reason, message;
-  absl::StatusOr<nlohmann::json> bound = Change([&](FakeStore& store)
-                                                    -> absl::StatusOr<nlohmann::json> {
-    std::optional<nlohmann::json> pod = store.Get("pods", path->ns, path->name);
-    if (!pod.has_value()) {
-      return absl::NotFoundError(absl::StrCat("pods \"", path->name, "\" not found"));
-    }
-    std::string current = (*pod)["spec"].value("nodeName", "");
-    if (!uid.empty() && (*pod)["metadata"].value("uid", "") != uid) {
-      code = 409;
-      reason = "Conflict";
-      message = absl::StrCat("pod ", path->name, ": UID precondition failed");
-    } else if (!current.empty()) {
-      code = 409;
-      reason = "Conflict";
-      message = absl::StrCat("pod ", path->name, " is already assigned to node \"", current, "\"");
-    }
-    if (code != 201) return *pod;
-    (*pod)["spec"]["nodeName"] = node;
-    return store.Update("pods", *std::move(pod));
-  });
+  std::string node = target["name"];
+  const nlohmann::json metadata = binding.value("metadata", nlohmann::json::object());
+  std::string uid = metadata.is_object() ? metadata.value("uid", "") : "";
+  absl::StatusOr<nlohmann::json> bound =
+      Change([&](FakeStore& store) -> absl::StatusOr<nlohmann::json> {
+        std::optional<nlohmann::json> pod = store.Get("pods", path.ns, path.name);
+        if (!pod.has_value()) {
+          return absl::NotFoundError(absl::StrCat("pods \"", path.name, "\" not found"));
+        }
+        std::string current = (*pod)["spec"].value("nodeName", "");
+        if (!uid.empty() && (*pod)["metadata"].value("uid", "") != uid) {
+          return absl::AbortedError(
+              absl::StrCat("pod ", path.name, ": UID precondition failed"));
+        }
+        if (!current.empty()) {
+          return absl::AbortedError(absl::StrCat("pod ", path.name,
+                                                 " is already assigned to node \"", current,
+                                                 "\""));
+        }
+        (*pod)["spec"]["nodeName"] = node;
+        return store.Update("pods", *std::move(pod));
+      });
   if (!bound.ok()) return ReplyError(res, bound.status());
-  if (code != 201) return ReplyStatus(res, code, reason, message);
   ReplyStatus(res, 201, "", "");
 }
-
 
 absl::StatusOr<nlohmann::json> FakeApiServer::Change(
     const std::function<absl::StatusOr<nlohmann::json>(FakeStore&)>& change) {
@@ -349,6 +381,18 @@ absl::Status FakeApiServer::DeleteNode(std::string_view name) {
 absl::Status FakeApiServer::DeletePod(std::string_view ns, std::string_view name) {
   return Change([&](FakeStore& s) { return s.Delete("pods", ns, name); })
       .status();
+}
+
+absl::StatusOr<nlohmann::json> FakeApiServer::AddObject(const std::string& resource,
+                                                        nlohmann::json object) {
+  return Change([&](FakeStore& s) { return s.Create(resource, std::move(object)); });
+}
+
+std::optional<nlohmann::json> FakeApiServer::GetObject(const std::string& resource,
+                                                       std::string_view ns,
+                                                       std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return store_.Get(resource, ns, name);
 }
 
 std::optional<nlohmann::json> FakeApiServer::GetNode(std::string_view name) const {

@@ -5,9 +5,12 @@
 // metadata.name / metadata.namespace / spec.nodeName, limit + continue),
 // WATCH (chunked newline-delimited events from a resourceVersion, BOOKMARK,
 // timeoutSeconds, 410 as an ERROR event once the history is compacted),
-// PATCH (application/merge-patch+json), POST pods and POST
-// pods/{name}/binding (sets spec.nodeName; 409 if already bound). Resource
-// versions come from one counter, as the real server's do.
+// PATCH (application/merge-patch+json), PUT (409 on a stale
+// resourceVersion), DELETE, POST to collections and POST
+// pods/{name}/binding (sets spec.nodeName; 409 if already bound). Other
+// resources, including custom ones under /apis/{group}/{version}/, are
+// stored and served the same way. Resource versions come from one counter,
+// as the real server's do.
 //
 // Test controls change objects (emitting watch events), inject failures or
 // raw (malformed) answers, add latency, drop or poison open watch streams,
@@ -88,9 +91,15 @@ class FakeApiServer {
   absl::StatusOr<nlohmann::json> UpdatePod(nlohmann::json pod);
   absl::Status DeleteNode(std::string_view name);
   absl::Status DeletePod(std::string_view ns, std::string_view name);
+  // Any other resource, named as "{group}/{version}/{resource}" (e.g.
+  // "nfd.k8s-sigs.io/v1alpha1/nodefeatures"); `ns` "" for cluster-scoped.
+  absl::StatusOr<nlohmann::json> AddObject(const std::string& resource, nlohmann::json object);
+  std::optional<nlohmann::json> GetObject(const std::string& resource, std::string_view ns,
+                                          std::string_view name) const;
   std::optional<nlohmann::json> GetNode(std::string_view name) const;
   std::optional<nlohmann::json> GetPod(std::string_view ns, std::string_view name) const;
-  // Every object of "nodes" or "pods", sorted by namespace and name.
+  // Every object of a resource ("nodes", "pods", ...), sorted by namespace
+  // and name.
   std::vector<nlohmann::json> Objects(const std::string& resource) const;
   std::string ResourceVersion() const;
 
@@ -136,16 +145,30 @@ class FakeApiServer {
     std::map<std::string, std::string> headers;
   };
 
+  // A parsed request path: "/api/v1/[namespaces/{ns}/]{resource}[/{name}
+  // [/{subresource}]]" or the same under "/apis/{group}/{version}/".
+  struct ApiPath {
+    std::string group_version;  // "" for the core API
+    std::string resource, ns, name, subresource;
+    // The store's name for the resource: "pods", "example.com/v1/widgets".
+    std::string store_key() const;
+  };
+  using Handler = void (FakeApiServer::*)(const httplib::Request&, httplib::Response&,
+                                          const ApiPath&);
+
   FakeApiServer();
+  static std::optional<ApiPath> ParsePath(const std::string& path);
   void Route();
-  void Handle(const httplib::Request& req, httplib::Response& res,
-              void (FakeApiServer::*handler)(const httplib::Request&, httplib::Response&));
+  void Handle(const httplib::Request& req, httplib::Response& res, Handler handler);
   bool ApplyFault(const httplib::Request& req, httplib::Response& res);
-  void HandleCollection(const httplib::Request& req, httplib::Response& res);
-  void HandleObject(const httplib::Request& req, httplib::Response& res);
-  void HandlePatch(const httplib::Request& req, httplib::Response& res);
-  void HandleCreatePod(const httplib::Request& req, httplib::Response& res);
-  void HandleBinding(const httplib::Request& req, httplib::Response& res);
+  void HandleGet(const httplib::Request& req, httplib::Response& res, const ApiPath& path);
+  void HandleGetObject(httplib::Response& res, const ApiPath& path);
+  void HandlePost(const httplib::Request& req, httplib::Response& res, const ApiPath& path);
+  void HandlePut(const httplib::Request& req, httplib::Response& res, const ApiPath& path);
+  void HandlePatch(const httplib::Request& req, httplib::Response& res, const ApiPath& path);
+  void HandleDelete(const httplib::Request& req, httplib::Response& res, const ApiPath& path);
+  void HandleBinding(httplib::Response& res, const ApiPath& path,
+                     const nlohmann::json& binding);
   void ServeList(const httplib::Request& req, httplib::Response& res,
                  const std::string& resource, const Selector& selector);
   void ServeWatch(const httplib::Request& req, httplib::Response& res,

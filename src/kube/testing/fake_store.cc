@@ -113,7 +113,7 @@ absl::StatusOr<nlohmann::json> FakeStore::Create(const std::string& resource,
                                                  nlohmann::json object) {
   if (!object.is_object()) return absl::InvalidArgumentError("object is not a JSON object");
   std::string name = Meta(object, "name");
-  std::string ns = resource == "pods" ? Meta(object, "namespace") : "";
+  std::string ns = resource == "nodes" ? "" : Meta(object, "namespace");
   if (name.empty()) return absl::InvalidArgumentError("metadata.name is required");
   if (resource == "pods" && ns.empty()) {
     ns = "default";
@@ -129,7 +129,7 @@ absl::StatusOr<nlohmann::json> FakeStore::Create(const std::string& resource,
   metadata["resourceVersion"] = std::to_string(++rv_);
   if (resource == "nodes") object["kind"] = "Node";
   if (resource == "pods") object["kind"] = "Pod";
-  object["apiVersion"] = "v1";
+  if (resource == "nodes" || resource == "pods") object["apiVersion"] = "v1";
   objects_[key] = object;
   Record(resource, "ADDED", object, nullptr);
   return object;
@@ -138,7 +138,7 @@ absl::StatusOr<nlohmann::json> FakeStore::Create(const std::string& resource,
 absl::StatusOr<nlohmann::json> FakeStore::Update(const std::string& resource,
                                                  nlohmann::json object) {
   if (!object.is_object()) return absl::InvalidArgumentError("object is not a JSON object");
-  std::string ns = resource == "pods" ? Meta(object, "namespace") : "";
+  std::string ns = resource == "nodes" ? "" : Meta(object, "namespace");
   if (resource == "pods" && ns.empty()) ns = "default";
   std::string name = Meta(object, "name");
   auto it = objects_.find(Key(resource, ns, name));
@@ -147,12 +147,16 @@ absl::StatusOr<nlohmann::json> FakeStore::Update(const std::string& resource,
   }
   nlohmann::json previous = it->second;
   object["metadata"]["uid"] = previous["metadata"]["uid"];
-  object["metadata"]["namespace"] = previous["metadata"].value("namespace", "");
-  if (resource == "nodes") object["metadata"].erase("namespace");
+  if (previous["metadata"].contains("namespace")) {
+    object["metadata"]["namespace"] = previous["metadata"]["namespace"];
+  } else {
+    object["metadata"].erase("namespace");
+  }
   object["metadata"]["creationTimestamp"] = previous["metadata"]["creationTimestamp"];
   object["metadata"]["resourceVersion"] = std::to_string(++rv_);
-  object["kind"] = previous["kind"];
-  object["apiVersion"] = "v1";
+  for (const char* field : {"kind", "apiVersion"}) {
+    if (previous.contains(field)) object[field] = previous[field];
+  }
   it->second = object;
   Record(resource, "MODIFIED", object, std::move(previous));
   return object;

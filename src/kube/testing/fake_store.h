@@ -39,7 +39,7 @@ struct Selector {
 };
 
 struct StoredEvent {
-  std::string resource;  // "nodes" or "pods"
+  std::string resource;  // "nodes", "pods", "{group}/{version}/{resource}"
   std::string type;      // ADDED, MODIFIED, DELETED
   nlohmann::json object;
   nlohmann::json previous;  // null for ADDED
