@@ -1,5 +1,9 @@
 #include "plugin/allocator_backend.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "base/absl_string_view.h"
+
 namespace gpulet::plugin {
 
 v1beta1::ContainerAllocateResponse ToProto(const allocation::ContainerAllocation& in) {
@@ -26,6 +30,10 @@ absl::StatusOr<v1beta1::ContainerAllocateResponse> AllocatorBackend::Allocate(
     const std::vector<std::string>& device_ids) const {
   absl::StatusOr<allocation::ContainerAllocation> allocation = allocator_.Allocate(device_ids);
   if (!allocation.ok()) return allocation.status();
+  if (cdi_ != nullptr) {
+    absl::Status in_spec = CheckCdiNames(*allocation, *cdi_->Devices(), cdi_->path());
+    if (!in_spec.ok()) return in_spec;
+  }
   return ToProto(*allocation);
 }
 
@@ -33,6 +41,25 @@ absl::StatusOr<std::vector<std::string>> AllocatorBackend::PreferredAllocation(
     const std::vector<std::string>& available, const std::vector<std::string>& must_include,
     int size) const {
   return preferred_.Preferred(available, must_include, size);
+}
+
+absl::Status CheckCdiNames(const allocation::ContainerAllocation& allocation,
+                           const CdiDeviceNames& spec, const std::string& path) {
+  const std::string gpu_prefix = absl::StrCat(AsAbsl(allocation::kCdiVendor), "/",
+                                              AsAbsl(kPluginCdiClass), "=");
+  std::vector<std::string> names = allocation.cdi_devices;
+  for (const auto& [key, value] : allocation.annotations) {
+    for (absl::string_view name : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+      names.emplace_back(name);
+    }
+  }
+  for (const std::string& name : names) {
+    if (name.rfind(gpu_prefix, 0) == 0 && !spec.contains(name)) {
+      return absl::UnavailableError(
+          absl::StrCat("CDI device \"", name, "\" is not in the spec \"", path, "\""));
+    }
+  }
+  return absl::OkStatus();
 }
 
 ResourceSpec SpecFromResourceSet(const resources::ResourceSet& set,

@@ -3,6 +3,7 @@
 #include "allocation/allocator.h"
 #include "allocation/preferred_allocator.h"
 #include "allocation/topology.h"
+#include "absl/strings/match.h"
 #include "base/absl_format.h"
 #include "plugin/allocator_backend.h"
 #include "resources/resource_set.h"
@@ -10,6 +11,9 @@
 
 namespace gpulet::plugin {
 namespace {
+
+// nvidia.com/gpu and nvidia.com/gpu.shared; not nvidia.com/mig-*.
+constexpr char kWholeGpuResourcePrefix[] = "nvidia.com/gpu";
 
 resources::MigStrategy ToResources(MigStrategy strategy) {
   switch (strategy) {
@@ -99,16 +103,32 @@ absl::StatusOr<NodeResources> NodeResourceSource::Build() {
   for (const std::string& warning : sets->warnings) spdlog::warn("{}", warning);
   allocation::AllocateOptions allocate = ToAllocateOptions(config_);
   allocate.roots = node_->host().roots();
+  std::shared_ptr<const CdiSpecWriter> cdi;
+  if (cdi_ != nullptr && allocate.list_strategies.AnyCdi()) {
+    CdiSpecOptions cdi_options;
+    cdi_options.index_names = allocate.id_strategy == allocation::DeviceIdStrategy::kIndex;
+    cdi_options.hook_path = config_.plugin.nvidia_ctk_path;
+    absl::StatusOr<bool> written = cdi_->Update(node_->host(), **inventory, cdi_options);
+    if (!written.ok()) return written.status();
+    cdi = cdi_;
+  }
   allocation::Topology topology = allocation::Topology::FromInventory(**inventory);
   allocation::SharedAllocationPolicy policy =
       config_.plugin.shared_devices_allocation_policy == AllocationPolicy::kPacked
           ? allocation::SharedAllocationPolicy::kPacked
           : allocation::SharedAllocationPolicy::kDistributed;
   for (const std::shared_ptr<const resources::ResourceSet>& set : sets->sets) {
-    auto backend = std::make_shared<AllocatorBackend>(
+    std::shared_ptr<const ResourceBackend> backend = std::make_shared<AllocatorBackend>(
         allocation::Allocator(set, allocate, (*inventory)->control_nodes),
-        allocation::PreferredAllocator(set, topology, policy));
-    out.resources.push_back(SpecFromResourceSet(*set, std::move(backend)));
+        allocation::PreferredAllocator(set, topology, policy), cdi);
+    ResourceSpec spec = SpecFromResourceSet(*set, backend);
+    if (handoff_.has_value() && absl::StartsWith(spec.name, kWholeGpuResourcePrefix)) {
+      std::vector<std::string> ids;
+      for (const AdvertisedDevice& device : spec.devices) ids.push_back(device.id);
+      spec.backend =
+          std::make_shared<HandoffBackend>(spec.name, std::move(backend), ids, *handoff_);
+    }
+    out.resources.push_back(std::move(spec));
   }
   inventory_ = *std::move(inventory);
   if (observer_) observer_(inventory_);

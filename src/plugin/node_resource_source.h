@@ -19,6 +19,8 @@
 #include "config/config.h"
 #include "config/environment.h"
 #include "inventory/node_source.h"
+#include "plugin/cdi_spec_writer.h"
+#include "plugin/handoff_backend.h"
 #include "plugin/resource_source.h"
 #include "resources/resource_options.h"
 
@@ -47,6 +49,16 @@ class NodeResourceSource final : public ResourceSource {
   using InventoryObserver = std::function<void(std::shared_ptr<const inventory::Inventory>)>;
   void set_inventory_observer(InventoryObserver observer) { observer_ = std::move(observer); }
 
+  // With a cdi-* device list strategy, Build() brings `writer`'s spec up to
+  // date with the new inventory before it builds the backends, and fails
+  // (nothing served changes) when the spec cannot be generated or written.
+  void set_cdi_writer(std::shared_ptr<CdiSpecWriter> writer) { cdi_ = std::move(writer); }
+
+  // With the scheduler hand-off on, the backends of whole-GPU resources
+  // (nvidia.com/gpu and its shared variants, not MIG resources) are wrapped
+  // in a HandoffBackend over `context`.
+  void set_handoff(HandoffContext context) { handoff_ = std::move(context); }
+
   const Config& config() const { return config_; }
   // The inventory of the last successful Build(); null before it.
   const std::shared_ptr<const inventory::Inventory>& inventory() const { return inventory_; }
@@ -59,6 +71,8 @@ class NodeResourceSource final : public ResourceSource {
   const inventory::NodeSource* const node_;
   std::shared_ptr<const inventory::Inventory> inventory_;
   InventoryObserver observer_;
+  std::shared_ptr<CdiSpecWriter> cdi_;
+  std::optional<HandoffContext> handoff_;
 };
 
 }  // namespace gpulet::plugin

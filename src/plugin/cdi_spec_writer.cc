@@ -1,0 +1,70 @@
+#include "plugin/cdi_spec_writer.h"
+
+#include <fstream>
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+#include "allocation/allocator.h"
+#include "base/absl_string_view.h"
+#include "base/status_macros.h"
+#include "cdi/spec_file.h"
+#include "cdi/spec_format.h"
+#include "cdi/spec_generator.h"
+#include "spdlog/spdlog.h"
+
+namespace gpulet::plugin {
+namespace {
+
+// The file's current text; "" when it cannot be read (then it is written).
+std::string ReadText(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return "";
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+}  // namespace
+
+std::string PluginCdiSpecPath(std::string_view spec_dir) {
+  std::string dir(spec_dir);
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return absl::StrCat(dir, dir == "/" ? "" : "/", AsAbsl(allocation::kCdiVendor), "-",
+                      AsAbsl(kPluginCdiClass), ".json");
+}
+
+CdiSpecWriter::CdiSpecWriter(std::string spec_dir, cdi::ExtrasOptions extras)
+    : path_(PluginCdiSpecPath(spec_dir)),
+      extras_(std::move(extras)),
+      devices_(std::make_shared<const CdiDeviceNames>()) {}
+
+absl::StatusOr<bool> CdiSpecWriter::Update(const hostfs::HostFs& host,
+                                           const inventory::Inventory& inventory,
+                                           const CdiSpecOptions& options) {
+  cdi::GenerateOptions generate;
+  generate.vendor = std::string(allocation::kCdiVendor);
+  generate.device_class = std::string(kPluginCdiClass);
+  generate.name_strategies = {options.index_names ? cdi::DeviceNameStrategy::kIndex
+                                                  : cdi::DeviceNameStrategy::kUuid};
+  generate.hook_path = options.hook_path;
+  generate.extras = extras_;
+  ASSIGN_OR_RETURN(cdi::GeneratedSpec generated, cdi::GenerateSpec(host, &inventory, generate));
+  auto names = std::make_shared<CdiDeviceNames>();
+  for (const cdi::Device& device : generated.spec.devices) {
+    names->insert(absl::StrCat(generated.spec.kind, "=", device.name));
+  }
+  bool write = cdi::FormatSpec(generated.spec, cdi::SpecFormat::kJson) != ReadText(path_);
+  if (write) {
+    for (const std::string& warning : generated.warnings) spdlog::warn("CDI spec: {}", warning);
+    RETURN_IF_ERROR(cdi::WriteSpecFile(path_, generated.spec, cdi::SpecFormat::kJson));
+    spdlog::info("Wrote CDI spec {} with {} devices", path_, names->size());
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  devices_ = std::move(names);
+  return write;
+}
+
+std::shared_ptr<const CdiDeviceNames> CdiSpecWriter::Devices() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return devices_;
+}
+
+}  // namespace gpulet::plugin

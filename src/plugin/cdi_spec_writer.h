@@ -1,0 +1,83 @@
+// CdiSpecWriter: the device plugin's own CDI spec, as NVIDIA's plugin writes
+// it with a cdi-* device list strategy: vendor "k8s.device-plugin.nvidia.com",
+// class "gpu", one device per GPU and MIG device named by the device ID
+// strategy (UUID, or index "0" / "0:1"), plus "all", in
+// <spec dir>/k8s.device-plugin.nvidia.com-gpu.json (JSON, mode 0644).
+//
+// The spec comes from cdi::GenerateSpec (the same generator as `gpulet cdi
+// generate`) over the plugin's HostFs, whose DriverRoots turn the paths
+// gpulet reads into host paths; nothing here joins roots.
+//
+// Unlike NVIDIA's plugin, which writes the spec once at start and leaves it
+// stale after a MIG or driver change, Update() is called with every new
+// Inventory (start, rescan, SIGHUP) and rewrites the file only when its
+// content differs from what is on disk, so runtimes rescanning the
+// directory see no churn. The file is left in place on exit, as NVIDIA's
+// plugin leaves it: containers created from it keep working across a
+// plugin restart, and the next start replaces it.
+//
+// Devices() is the set of qualified names in the spec on disk as last
+// written or confirmed; Allocate checks its CDI names against it so that it
+// never names a device the runtime cannot resolve.
+//
+// Thread-safety: Update() from one thread (the Manager's); Devices() from
+// any thread.
+#ifndef GPULET_PLUGIN_CDI_SPEC_WRITER_H_
+#define GPULET_PLUGIN_CDI_SPEC_WRITER_H_
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "cdi/driver_extras.h"
+#include "hostfs/host_fs.h"
+#include "inventory/inventory.h"
+
+namespace gpulet::plugin {
+
+inline constexpr std::string_view kPluginCdiClass = "gpu";
+inline constexpr char kDefaultCdiSpecDir[] = "/var/run/cdi";
+
+// "<dir>/k8s.device-plugin.nvidia.com-gpu.json".
+std::string PluginCdiSpecPath(std::string_view spec_dir);
+
+// What may change between two Update() calls (a SIGHUP reload).
+struct CdiSpecOptions {
+  bool index_names = false;  // --device-id-strategy=index
+  std::string hook_path = "/usr/bin/nvidia-ctk";  // --nvidia-cdi-hook-path
+};
+
+// Qualified device names, "k8s.device-plugin.nvidia.com/gpu=GPU-…".
+using CdiDeviceNames = std::set<std::string, std::less<>>;
+
+class CdiSpecWriter {
+ public:
+  // `extras` are the generator's search settings (binary dirs, kernel
+  // release), fixed for the process.
+  CdiSpecWriter(std::string spec_dir, cdi::ExtrasOptions extras);
+
+  // Generates the spec for `inventory` and replaces the file when its text
+  // differs. Returns whether the file was written. Errors: those of
+  // cdi::GenerateSpec (FailedPrecondition without driver libraries) and of
+  // the atomic write; on error the file and Devices() stay as they were.
+  absl::StatusOr<bool> Update(const hostfs::HostFs& host, const inventory::Inventory& inventory,
+                              const CdiSpecOptions& options);
+
+  // The devices of the spec on disk; empty before the first Update().
+  std::shared_ptr<const CdiDeviceNames> Devices() const ABSL_LOCKS_EXCLUDED(mu_);
+  const std::string& path() const { return path_; }
+
+ private:
+  const std::string path_;
+  const cdi::ExtrasOptions extras_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const CdiDeviceNames> devices_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace gpulet::plugin
+
+#endif  // GPULET_PLUGIN_CDI_SPEC_WRITER_H_
