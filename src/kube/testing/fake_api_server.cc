@@ -124,6 +124,9 @@ FakeApiServer::FakeApiServer() : server_(std::make_unique<httplib::Server>()) {}
 absl::StatusOr<std::unique_ptr<FakeApiServer>> FakeApiServer::Start() {
   std::unique_ptr<FakeApiServer> fake(new FakeApiServer());
   fake->server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+  // httplib writes headers and body separately; with Nagle's algorithm the
+  // body then waits for the client's delayed ACK (40 ms per request).
+  fake->server_->set_tcp_nodelay(true);
   fake->Route();
   fake->port_ = fake->server_->bind_to_any_port("127.0.0.1");
   if (fake->port_ <= 0) return absl::UnavailableError("fake API server: cannot bind 127.0.0.1");
