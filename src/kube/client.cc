@@ -114,6 +114,7 @@ absl::StatusOr<std::string> Client::Call(std::string_view method, const std::str
                   absl::FormatDuration(delay), AsStd(last.message()));
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(delay));
   }
+  if (config_.max_attempts == 1) return last;
   return absl::Status(last.code(), absl::StrCat(last.message(), " (after ",
                                                 config_.max_attempts, " attempts)"));
 }

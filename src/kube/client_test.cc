@@ -104,6 +104,13 @@ TEST_F(ClientTest, ListPodsBySelectorsAndNamespace) {
   EXPECT_EQ(labelled.items[0]["metadata"]["name"], "p2");
 }
 
+TEST_F(ClientTest, UnsupportedSelectorIsInvalidArgument) {
+  EXPECT_THAT(client_->ListPods("", {.field_selector = "status.phase=Running"}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("fieldSelector=status.phase"),
+                             HasSubstr("field label not supported: status.phase"))));
+}
+
 TEST_F(ClientTest, PatchSendsExactMergePatch) {
   nlohmann::json node = NodeObject("node-1");
   node["metadata"]["annotations"] = {{"keep", "1"}, {"drop", "2"}};

@@ -244,6 +244,11 @@ absl::StatusOr<HttpResponse> CurlTransport::Perform(const HttpRequest& request,
                      static_cast<curl_off_t>(request.body.size()));
   }
   if (request.canceller != nullptr) {
+    // A watch can sit idle for minutes; keepalive probes notice a peer
+    // that vanished without closing the connection.
+    curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(handle, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(handle, CURLOPT_TCP_KEEPINTVL, 10L);
     curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, OnProgress);
     curl_easy_setopt(handle, CURLOPT_XFERINFODATA, request.canceller);
