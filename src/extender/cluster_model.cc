@@ -157,6 +157,28 @@ std::shared_ptr<const NodeInfo> ClusterModel::Node(int index) const {
   return nodes_[index];
 }
 
+std::vector<int> ClusterModel::Usable(
+    const std::vector<std::string>& names,
+    std::map<std::string, std::string>& unusable) const {
+  std::vector<int> indices;
+  indices.reserve(names.size());
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const std::string& name : names) {
+    auto it = index_.find(name);
+    if (it == index_.end()) {
+      unusable[name] = "node unknown to gpulet";
+      continue;
+    }
+    const NodeInfo& info = *nodes_[it->second];
+    if (!info.problem.empty()) {
+      unusable[name] = info.problem;
+    } else {
+      indices.push_back(info.index);
+    }
+  }
+  return indices;
+}
+
 int ClusterModel::node_count() const {
   std::lock_guard<std::mutex> lock(mu_);
   return static_cast<int>(nodes_.size());

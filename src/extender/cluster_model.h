@@ -15,6 +15,7 @@
 #ifndef GPULET_EXTENDER_CLUSTER_MODEL_H_
 #define GPULET_EXTENDER_CLUSTER_MODEL_H_
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -60,6 +61,12 @@ class ClusterModel {
   std::shared_ptr<const NodeInfo> Find(std::string_view name) const;
   // The node at ledger index `index`, or nullptr.
   std::shared_ptr<const NodeInfo> Node(int index) const;
+
+  // Ledger indices of the usable nodes among `names`, in order; each
+  // unusable one goes to `unusable` with the reason. One lock for all, as
+  // /filter asks about every node of the cluster.
+  std::vector<int> Usable(const std::vector<std::string>& names,
+                          std::map<std::string, std::string>& unusable) const;
 
   sched::Ledger& ledger() { return ledger_; }
   int node_count() const;

@@ -84,23 +84,6 @@ void Extender::SetClocksForTest(SteadyNow steady, UnixNow unix_now) {
 
 int Extender::ReleaseExpired() { return grants_.ReleaseExpired(steady_now_()); }
 
-std::vector<int> Extender::Candidates(
-    const std::vector<std::string>& names,
-    std::map<std::string, std::string>& failed) {
-  std::vector<int> indices;
-  for (const std::string& name : names) {
-    std::shared_ptr<const NodeInfo> info = model_->Find(name);
-    if (info == nullptr) {
-      failed[name] = "node unknown to gpulet";
-    } else if (!info->problem.empty()) {
-      failed[name] = info->problem;
-    } else {
-      indices.push_back(info->index);
-    }
-  }
-  return indices;
-}
-
 std::vector<std::string> Extender::Feasible(
     const PodDemand& demand, const std::vector<std::string>& names) {
   std::shared_ptr<const sched::Snapshot> snapshot = model_->ledger().snapshot();
@@ -179,7 +162,7 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
   // A pod filtered again (its bind failed, or kube-scheduler retried) gives
   // its old reservation back before deciding.
   grants_.ReleaseReserved(demand->uid, "refiltered");
-  std::vector<int> candidates = Candidates(*names, result.failed_nodes);
+  std::vector<int> candidates = model_->Usable(*names, result.failed_nodes);
   absl::StatusOr<Placed> placed =
       decider_->Place(*model_, *demand, candidates);
   if (absl::IsResourceExhausted(placed.status())) {
@@ -215,13 +198,9 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
       keep.push_back(node->name);
     }
   }
-  for (const std::string& name : *names) {
-    if (std::find(keep.begin(), keep.end(), name) == keep.end() &&
-        !result.failed_nodes.count(name)) {
-      result.failed_nodes[name] =
-          absl::StrCat("gpulet reserved GPUs for the pod on ", node->name);
-    }
-  }
+  // Nodes left out because another was chosen are not listed as failed:
+  // kube-scheduler drops nodes absent from the answer anyway, and a
+  // thousand reasons saying so would dominate the answer's cost.
   Answer(args, keep, result);
   return result;
 }

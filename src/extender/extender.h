@@ -82,9 +82,6 @@ class Extender {
   Extender(ExtenderOptions options, ClusterModel* model, ClusterApi* api,
            ExtenderMetrics* metrics, std::unique_ptr<Decider> decider);
 
-  // Candidate names -> ledger indices; unusable ones go to `failed`.
-  std::vector<int> Candidates(const std::vector<std::string>& names,
-                              std::map<std::string, std::string>& failed);
   // Fills `result` with `feasible` in the form the request used.
   void Answer(const ExtenderArgs& args, const std::vector<std::string>& keep,
               ExtenderFilterResult& result) const;

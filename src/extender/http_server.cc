@@ -53,6 +53,8 @@ absl::StatusOr<std::unique_ptr<ExtenderHttpServer>> ExtenderHttpServer::Start(
     return new httplib::ThreadPool(threads);
   };
   server->server_->set_payload_max_length(options.max_body_bytes);
+  // Without it Nagle and delayed ACKs add tens of ms to each small answer.
+  server->server_->set_tcp_nodelay(true);
   server->Route(options);
   int bound = port == 0 ? server->server_->bind_to_any_port(host)
                         : (server->server_->bind_to_port(host, port) ? port : -1);
