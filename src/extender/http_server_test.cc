@@ -54,15 +54,14 @@ TEST_F(HttpServerTest, FilterThenBindOverLoopback) {
   ASSERT_TRUE(filter);
   EXPECT_EQ(filter->status, 200);
   EXPECT_EQ(filter->get_header_value("Content-Type"), "application/json");
-  ASSERT_OK_AND_ASSIGN(ExtenderFilterResult result,
-                       DecodeExtenderFilterResult(filter->body));
-  ASSERT_EQ(result.node_names->size(), 1u);
+  nlohmann::json answer = nlohmann::json::parse(filter->body);
+  ASSERT_EQ(answer["NodeNames"].size(), 1u);
+  std::string node = answer["NodeNames"][0];
   httplib::Result bind = Post(
-      "/v1/bind", EncodeExtenderBindingArgs(
-                      {"p", "default", "uid-p", (*result.node_names)[0]}));
+      "/v1/bind", EncodeExtenderBindingArgs({"p", "default", "uid-p", node}));
   ASSERT_TRUE(bind);
   EXPECT_EQ(bind->body, R"({"Error":""})");
-  EXPECT_EQ(api_.bound["default/p"], (*result.node_names)[0]);
+  EXPECT_EQ(api_.bound["default/p"], node);
 
   httplib::Result metrics = client_->Get("/metrics");
   ASSERT_TRUE(metrics);
