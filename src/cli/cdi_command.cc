@@ -99,6 +99,18 @@ std::string KernelRelease() {
   return uname(&name) == 0 ? std::string(name.release) : std::string();
 }
 
+}  // namespace
+
+cdi::ExtrasOptions GeneratorExtras(const Environment& env) {
+  cdi::ExtrasOptions extras;
+  extras.binary_dirs = EnvList(env, "PATH");
+  extras.xdg_data_dirs = EnvList(env, "XDG_DATA_DIRS");
+  extras.kernel_release = KernelRelease();
+  return extras;
+}
+
+namespace {
+
 absl::StatusOr<cdi::GenerateOptions> ResolveGenerateOptions(const GenerateFlags& f,
                                                             const Environment& env) {
   cdi::GenerateOptions options;
@@ -117,10 +129,8 @@ absl::StatusOr<cdi::GenerateOptions> ResolveGenerateOptions(const GenerateFlags&
   if (options.device_ids == std::vector<std::string>{"all"}) options.device_ids.clear();
   options.all_device = !(f.no_all_device || env.Get("NVIDIA_CTK_CDI_GENERATE_NO_ALL_DEVICE") == "true");
   options.library_search_paths = ListOrEnv(o.at("library"), f.library_paths, env, "NVIDIA_CTK_CDI_GENERATE_LIBRARY_SEARCH_PATHS");
+  options.extras = GeneratorExtras(env);
   options.extras.config_search_paths = ListOrEnv(o.at("config"), f.config_paths, env, "NVIDIA_CTK_CDI_GENERATE_CONFIG_SEARCH_PATHS");
-  options.extras.binary_dirs = EnvList(env, "PATH");
-  options.extras.xdg_data_dirs = EnvList(env, "XDG_DATA_DIRS");
-  options.extras.kernel_release = KernelRelease();
   if (auto v = FlagOrEnv(o.at("hook"), f.hook_path, env, "NVIDIA_CTK_CDI_HOOK_PATH")) options.hook_path = *v;
   if (auto v = FlagOrEnv(o.at("ldconfig"), f.ldconfig_path, env, "NVIDIA_CTK_CDI_GENERATE_LDCONFIG_PATH")) options.ldconfig_path = *v;
   ASSIGN_OR_RETURN(options.hooks,

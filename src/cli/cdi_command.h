@@ -12,9 +12,16 @@
 #define GPULET_CLI_CDI_COMMAND_H_
 
 #include "CLI/CLI.hpp"
+#include "cdi/driver_extras.h"
 #include "cli/command.h"
+#include "config/environment.h"
 
 namespace gpulet::cli {
+
+// The generator's search settings from the process: $PATH as the binary
+// dirs, $XDG_DATA_DIRS, and the running kernel's release. Shared by `cdi
+// generate` and the device plugin's own spec.
+cdi::ExtrasOptions GeneratorExtras(const Environment& env);
 
 void AddCdiCommand(CLI::App& app, const CommandContext& context,
                    CommandRunner& runner);

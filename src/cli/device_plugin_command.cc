@@ -7,7 +7,9 @@
 
 #include "base/absl_format.h"
 #include "base/signals.h"
+#include "cli/cdi_command.h"
 #include "cli/device_plugin_flags.h"
+#include "cli/device_plugin_handoff.h"
 #include "health/xid_policy.h"
 #include "inventory/node_source.h"
 #include "plugin/kubelet_registrar.h"
@@ -66,6 +68,13 @@ plugin::HealthViewSource HealthView(const plugin::NodeHealth* health) {
   };
 }
 
+// The same view for the node annotation publisher.
+plugin::NodeGpuPublisher::HealthSource HealthFunction(const plugin::NodeHealth* health) {
+  plugin::HealthViewSource source = HealthView(health);
+  if (!source) return nullptr;
+  return [source] { return std::function<bool(std::string_view)>(source()); };
+}
+
 plugin::ManagerOptions ToManagerOptions(const DevicePluginOnlyOptions& only) {
   plugin::ManagerOptions options;
   std::filesystem::path kubelet_socket = only.kubelet_socket.empty()
@@ -90,6 +99,7 @@ struct Runtime {
   std::unique_ptr<inventory::NodeSource> node;
   std::unique_ptr<plugin::NodeHealth> health;
   std::unique_ptr<plugin::NodeResourceSource> source;
+  std::unique_ptr<DevicePluginHandoff> handoff;
   std::shared_ptr<plugin::PluginMetrics> metrics = std::make_shared<plugin::PluginMetrics>();
   std::unique_ptr<Manager> manager;
   health::HealthFeed::Subscription subscription;
@@ -117,14 +127,29 @@ std::optional<int> Build(const Environment& env, const DevicePluginFlagSet& flag
   if (rt.node != nullptr) rt.health = StartHealth(env, only, *rt.node);
   rt.source = std::make_unique<plugin::NodeResourceSource>(flags, &env, *std::move(config),
                                                            rt.node.get());
-  if (rt.health != nullptr) {
-    rt.source->set_inventory_observer(
-        [health = rt.health.get()](auto inventory) { health->Update(std::move(inventory)); });
+  rt.source->set_cdi_writer(
+      std::make_shared<plugin::CdiSpecWriter>(only.cdi_spec_dir, GeneratorExtras(env)));
+  if (only.scheduler_handoff) {
+    absl::StatusOr<std::unique_ptr<DevicePluginHandoff>> handoff = DevicePluginHandoff::Start(
+        rt.source->config().plugin.node_name, only.kubeconfig, env,
+        HealthFunction(rt.health.get()));
+    if (!handoff.ok()) {
+      spdlog::error("{}", handoff.status());
+      return 2;
+    }
+    rt.handoff = *std::move(handoff);
+    rt.source->set_handoff(rt.handoff->Context());
   }
+  rt.source->set_inventory_observer([health = rt.health.get(), handoff = rt.handoff.get()](
+                                        std::shared_ptr<const inventory::Inventory> inventory) {
+    if (handoff != nullptr) handoff->publisher().Update(inventory);
+    if (health != nullptr) health->Update(std::move(inventory));
+  });
   plugin::ManagerOptions options = ToManagerOptions(only);
   // The stop order: servers shut down and sockets unlinked (Manager), then
   // the health thread ends, then NVML shuts down with the last reference.
   options.on_stopped = [&rt] {
+    if (rt.handoff != nullptr) rt.handoff->Stop();
     rt.health.reset();
     rt.node.reset();
   };
@@ -143,8 +168,10 @@ std::optional<int> Build(const Environment& env, const DevicePluginFlagSet& flag
 std::optional<int> Attach(const DevicePluginOnlyOptions& only, Runtime& rt) {
   if (rt.health != nullptr) {
     Manager* manager = rt.manager.get();
-    rt.subscription = rt.health->feed()->Subscribe([manager](uint64_t) {
+    DevicePluginHandoff* handoff = rt.handoff.get();
+    rt.subscription = rt.health->feed()->Subscribe([manager, handoff](uint64_t) {
       manager->events().Post({plugin::ManagerEvent::Kind::kHealthChanged, ""});
+      if (handoff != nullptr) handoff->publisher().HealthChanged();
     });
   }
   if (only.metrics_address.empty()) return std::nullopt;

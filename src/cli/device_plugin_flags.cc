@@ -19,6 +19,19 @@ absl::StatusOr<std::optional<std::chrono::milliseconds>> ParseInterval(const cha
   return std::chrono::duration_cast<std::chrono::milliseconds>(*parsed);
 }
 
+// strconv.ParseBool's spellings.
+std::optional<bool> ParseGoBool(const std::string& text) {
+  if (text == "1" || text == "t" || text == "T" || text == "true" || text == "TRUE" ||
+      text == "True") {
+    return true;
+  }
+  if (text == "0" || text == "f" || text == "F" || text == "false" || text == "FALSE" ||
+      text == "False") {
+    return false;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void DevicePluginFlagSet::String(CLI::App& app, const std::string& names,
@@ -94,6 +107,17 @@ DevicePluginFlagSet::DevicePluginFlagSet(CLI::App& app) : node_(app) {
       "--health-recovery-window", recovery_window_,
       "how long a faulty device must stay quiet and answer NVML before it is healthy "
       "again, e.g. 5m; 0: never, as NVIDIA (env GPULET_HEALTH_RECOVERY_WINDOW)");
+  cdi_spec_dir_option_ = app.add_option(
+      "--cdi-spec-dir", cdi_spec_dir_,
+      "where the CDI spec of a cdi-* device list strategy is written "
+      "(env GPULET_CDI_SPEC_DIR; default /var/run/cdi)");
+  scheduler_handoff_option_ = app.add_flag(
+      "--scheduler-handoff", scheduler_handoff_,
+      "serve the placements of gpulet's scheduler extender; needs NODE_NAME and Kubernetes "
+      "access (env GPULET_SCHEDULER_HANDOFF; default false)");
+  kubeconfig_option_ = app.add_option(
+      "--kubeconfig", kubeconfig_,
+      "kubeconfig for --scheduler-handoff (default $KUBECONFIG, then in-cluster)");
 }
 
 ConfigFlags DevicePluginFlagSet::Parsed() const {
@@ -117,6 +141,22 @@ absl::StatusOr<DevicePluginOnlyOptions> DevicePluginFlagSet::ResolveOnly(
   };
   pick(kubelet_socket_option_, kubelet_socket_, "KUBELET_SOCKET", out.kubelet_socket);
   pick(metrics_address_option_, metrics_address_, "GPULET_METRICS_ADDRESS", out.metrics_address);
+  pick(cdi_spec_dir_option_, cdi_spec_dir_, "GPULET_CDI_SPEC_DIR", out.cdi_spec_dir);
+  if (out.cdi_spec_dir.empty() || out.cdi_spec_dir.front() != '/') {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--cdi-spec-dir: \"", out.cdi_spec_dir, "\" is not an absolute path"));
+  }
+  if (scheduler_handoff_option_->count() > 0) {
+    out.scheduler_handoff = scheduler_handoff_;
+  } else if (std::optional<std::string> value = env.Get("GPULET_SCHEDULER_HANDOFF")) {
+    std::optional<bool> parsed = ParseGoBool(*value);
+    if (!parsed) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("env GPULET_SCHEDULER_HANDOFF: \"", *value, "\" is not a boolean"));
+    }
+    out.scheduler_handoff = *parsed;
+  }
+  if (kubeconfig_option_->count() > 0) out.kubeconfig = kubeconfig_;
   std::string rescan, recovery;
   pick(rescan_interval_option_, rescan_interval_, "GPULET_RESCAN_INTERVAL", rescan);
   pick(recovery_window_option_, recovery_window_, "GPULET_HEALTH_RECOVERY_WINDOW", recovery);

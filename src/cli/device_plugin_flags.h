@@ -33,6 +33,13 @@ struct DevicePluginOnlyOptions {
   // How long a faulty device must stay quiet before it is healthy again;
   // nullopt: never (NVIDIA's behaviour).
   std::optional<std::chrono::milliseconds> recovery_window = std::chrono::minutes(5);
+  // Where the plugin's own CDI spec goes with a cdi-* device list strategy
+  // (NVIDIA's fixed /var/run/cdi).
+  std::string cdi_spec_dir = "/var/run/cdi";
+  // Serve the scheduler extender's decisions (off: NVIDIA's behaviour).
+  bool scheduler_handoff = false;
+  // Kubernetes access for the hand-off; "" = $KUBECONFIG, in-cluster, ~/.kube/config.
+  std::string kubeconfig;
 };
 
 class DevicePluginFlagSet {
@@ -42,8 +49,9 @@ class DevicePluginFlagSet {
   DevicePluginFlagSet& operator=(const DevicePluginFlagSet&) = delete;
 
   ConfigFlags Parsed() const;
-  // KUBELET_SOCKET, GPULET_METRICS_ADDRESS, GPULET_RESCAN_INTERVAL and
-  // GPULET_HEALTH_RECOVERY_WINDOW under the flags. InvalidArgument for a
+  // KUBELET_SOCKET, GPULET_METRICS_ADDRESS, GPULET_RESCAN_INTERVAL,
+  // GPULET_HEALTH_RECOVERY_WINDOW, GPULET_CDI_SPEC_DIR and
+  // GPULET_SCHEDULER_HANDOFF under the flags. InvalidArgument for a
   // bad duration.
   absl::StatusOr<DevicePluginOnlyOptions> ResolveOnly(const Environment& env) const;
 
@@ -65,7 +73,12 @@ class DevicePluginFlagSet {
   std::vector<std::unique_ptr<std::vector<std::string>>> lists_;
   std::vector<int> imex_channel_ids_;
   CLI::Option* imex_option_ = nullptr;
-  std::string kubelet_socket_, metrics_address_, rescan_interval_, recovery_window_;
+  std::string kubelet_socket_, metrics_address_, rescan_interval_, recovery_window_,
+      cdi_spec_dir_, kubeconfig_;
+  bool scheduler_handoff_ = false;
+  CLI::Option* cdi_spec_dir_option_ = nullptr;
+  CLI::Option* scheduler_handoff_option_ = nullptr;
+  CLI::Option* kubeconfig_option_ = nullptr;
   CLI::Option* kubelet_socket_option_ = nullptr;
   CLI::Option* metrics_address_option_ = nullptr;
   CLI::Option* rescan_interval_option_ = nullptr;
