@@ -54,11 +54,7 @@ void FillPci(const GpuProfile& g, nvmlPciInfo_t* pci, bool legacy) {
 }
 
 nvmlReturn_t GetPci(nvmlDevice_t device, nvmlPciInfo_t* pci, bool legacy) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
   if (pci == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   FillPci(call.machine().GpuOf(d), pci, legacy);
   return NVML_SUCCESS;
@@ -83,8 +79,7 @@ MemoryView MemoryOf(MockDriver::Call& call, const nvmlDevice_st* d) {
 }  // namespace
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int* deviceCount) {
-  MockDriver::Call call;
-  if (call.status() != NVML_SUCCESS) return call.status();
+  GPULET_MOCK_CALL(call);
   if (deviceCount == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   *deviceCount = call.machine().gpu_count();
   return NVML_SUCCESS;
@@ -98,8 +93,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetCount(unsigned int* deviceCount) {
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(
     unsigned int index, nvmlDevice_t* device) {
-  MockDriver::Call call;
-  if (call.status() != NVML_SUCCESS) return call.status();
+  GPULET_MOCK_CALL(call);
   if (device == nullptr || index >= call.machine().gpu_count()) {
     return NVML_ERROR_INVALID_ARGUMENT;
   }
@@ -115,8 +109,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetHandleByIndex(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetHandleByUUID(
     const char* uuid, nvmlDevice_t* device) {
-  MockDriver::Call call;
-  if (call.status() != NVML_SUCCESS) return call.status();
+  GPULET_MOCK_CALL(call);
   if (uuid == nullptr || device == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   auto& machine = call.machine();
   for (uint32_t i = 0; i < machine.gpu_count(); ++i) {
@@ -136,8 +129,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetHandleByUUID(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetHandleByPciBusId_v2(
     const char* pciBusId, nvmlDevice_t* device) {
-  MockDriver::Call call;
-  if (call.status() != NVML_SUCCESS) return call.status();
+  GPULET_MOCK_CALL(call);
   if (pciBusId == nullptr || device == nullptr) {
     return NVML_ERROR_INVALID_ARGUMENT;
   }
@@ -158,11 +150,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetHandleByPciBusId_v2(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetIndex(nvmlDevice_t device,
                                                    unsigned int* index) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
   if (index == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   // A MIG device's index is the one nvmlDeviceGetMigDeviceHandleByIndex
   // takes.
@@ -173,11 +161,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetIndex(nvmlDevice_t device,
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device,
                                                   char* name,
                                                   unsigned int length) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
   std::string value = call.machine().GpuOf(d).name;
   if (d->is_mig) {
     const auto& m = call.machine().MigOf(d);
@@ -194,11 +178,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device,
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device,
                                                   char* uuid,
                                                   unsigned int length) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
   return CopyString(d->is_mig ? call.machine().MigOf(d).uuid
                               : call.machine().GpuOf(d).uuid,
                     uuid, length);
@@ -207,11 +187,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device,
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetSerial(nvmlDevice_t device,
                                                     char* serial,
                                                     unsigned int length) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kGpu, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kGpu);
   const std::string& value = call.machine().GpuOf(d).serial;
   if (value.empty()) return NVML_ERROR_NOT_SUPPORTED;
   return CopyString(value, serial, length);
@@ -219,11 +195,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetSerial(nvmlDevice_t device,
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMinorNumber(
     nvmlDevice_t device, unsigned int* minorNumber) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kGpu, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kGpu);
   if (minorNumber == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   *minorNumber = call.machine().GpuOf(d).minor;
   return NVML_SUCCESS;
@@ -246,11 +218,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetPciInfo(nvmlDevice_t device,
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetNumaNodeId(nvmlDevice_t device,
                                                         unsigned int* node) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
   if (node == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   const auto& numa = call.machine().GpuOf(d).numa_node;
   if (!numa.has_value()) return NVML_ERROR_NOT_SUPPORTED;
@@ -262,11 +230,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetNumaNodeId(nvmlDevice_t device,
 // reserves, so used + free == total.
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device,
                                                         nvmlMemory_t* memory) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
   if (memory == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   MemoryView m = MemoryOf(call, d);
   memory->total = m.total;
@@ -277,11 +241,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device,
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(
     nvmlDevice_t device, nvmlMemory_v2_t* memory) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
   if (memory == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   if (memory->version != nvmlMemory_v2) {
     return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
@@ -296,11 +256,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetCudaComputeCapability(
     nvmlDevice_t device, int* major, int* minor) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
   if (major == nullptr || minor == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   *major = call.machine().GpuOf(d).cc_major;
   *minor = call.machine().GpuOf(d).cc_minor;
@@ -309,11 +265,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetCudaComputeCapability(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetArchitecture(
     nvmlDevice_t device, nvmlDeviceArchitecture_t* arch) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
   if (arch == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   *arch = call.machine().GpuOf(d).architecture;
   return NVML_SUCCESS;
@@ -321,11 +273,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetArchitecture(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetBrand(nvmlDevice_t device,
                                                    nvmlBrandType_t* type) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
   if (type == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   *type = static_cast<nvmlBrandType_t>(call.machine().GpuOf(d).brand);
   return NVML_SUCCESS;

@@ -23,8 +23,7 @@ unsigned long long SupportedTypes(const GpuProfile& g) {
 
 nvmlReturn_t Wait(nvmlEventSet_t set, nvmlEventData_t* data,
                   unsigned int timeoutms, bool legacy) {
-  MockDriver::Call call;
-  if (call.status() != NVML_SUCCESS) return call.status();
+  GPULET_MOCK_CALL(call);
   MockDriver& driver = call.driver();
   if (data == nullptr || !driver.events().IsLive(set)) {
     return NVML_ERROR_INVALID_ARGUMENT;
@@ -36,19 +35,14 @@ nvmlReturn_t Wait(nvmlEventSet_t set, nvmlEventData_t* data,
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetSupportedEventTypes(
     nvmlDevice_t device, unsigned long long* eventTypes) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kGpu, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kGpu);
   if (eventTypes == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   *eventTypes = SupportedTypes(call.machine().GpuOf(d));
   return NVML_SUCCESS;
 }
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t* set) {
-  MockDriver::Call call;
-  if (call.status() != NVML_SUCCESS) return call.status();
+  GPULET_MOCK_CALL(call);
   if (set == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   *set = call.driver().events().Create();
   return NVML_SUCCESS;
@@ -56,11 +50,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t* set) {
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(
     nvmlDevice_t device, unsigned long long eventTypes, nvmlEventSet_t set) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kGpu, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kGpu);
   if (!call.driver().events().IsLive(set)) return NVML_ERROR_INVALID_ARGUMENT;
   if ((eventTypes & ~SupportedTypes(call.machine().GpuOf(d))) != 0) {
     return NVML_ERROR_NOT_SUPPORTED;
@@ -83,8 +73,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlEventSetWait(nvmlEventSet_t set,
 }
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
-  MockDriver::Call call;
-  if (call.status() != NVML_SUCCESS) return call.status();
+  GPULET_MOCK_CALL(call);
   if (!call.driver().events().IsLive(set)) return NVML_ERROR_INVALID_ARGUMENT;
   call.driver().events().Free(set);
   return NVML_SUCCESS;

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
 #include "mock/nvml/embedded_machines.h"
@@ -141,6 +142,34 @@ absl::Status ParseTopology(const YamlField& f, PcieTopology* topology) {
   return absl::OkStatus();
 }
 
+const EnumName kFabricStates[] = {
+    {"not_supported", NVML_GPU_FABRIC_STATE_NOT_SUPPORTED},
+    {"not_started", NVML_GPU_FABRIC_STATE_NOT_STARTED},
+    {"in_progress", NVML_GPU_FABRIC_STATE_IN_PROGRESS},
+    {"completed", NVML_GPU_FABRIC_STATE_COMPLETED}};
+
+absl::StatusOr<FabricProfile> ParseFabric(const YamlField& f) {
+  RETURN_IF_ERROR(f.ExpectMap(
+      {"cluster_uuid", "clique_id", "state", "status", "health_mask"}));
+  FabricProfile fabric;
+  ASSIGN_OR_RETURN(std::string uuid, f["cluster_uuid"].Uuid(""));
+  uuid = absl::StrReplaceAll(uuid, {{"-", ""}});
+  for (size_t i = 0; i < fabric.cluster_uuid.size(); ++i) {
+    uint32_t byte = 0;
+    absl::SimpleHexAtoi(absl::string_view(uuid).substr(2 * i, 2), &byte);
+    fabric.cluster_uuid[i] = static_cast<uint8_t>(byte);
+  }
+  ASSIGN_OR_RETURN(fabric.clique_id, f["clique_id"].Uint(0xffffffff));
+  ASSIGN_OR_RETURN(fabric.state, ParseEnum(f["state"], kFabricStates));
+  if (f["status"].present()) {
+    ASSIGN_OR_RETURN(fabric.status, f["status"].Uint(NVML_ERROR_UNKNOWN));
+  }
+  if (f["health_mask"].present()) {
+    ASSIGN_OR_RETURN(fabric.health_mask, f["health_mask"].Uint(0xffffffff));
+  }
+  return fabric;
+}
+
 const EnumName kArchitectures[] = {{"kepler", NVML_DEVICE_ARCH_KEPLER},
                       {"maxwell", NVML_DEVICE_ARCH_MAXWELL},
                       {"pascal", NVML_DEVICE_ARCH_PASCAL},
@@ -176,6 +205,9 @@ absl::Status ParseGpuOptional(const YamlField& f, size_t index,
   if (f["topology"].present()) {
     RETURN_IF_ERROR(ParseTopology(f["topology"], &gpu->topology));
   }
+  if (f["fabric"].present()) {
+    ASSIGN_OR_RETURN(gpu->fabric, ParseFabric(f["fabric"]));
+  }
   return absl::OkStatus();
 }
 
@@ -183,7 +215,7 @@ absl::StatusOr<GpuProfile> ParseGpu(const YamlField& f, size_t index) {
   RETURN_IF_ERROR(f.ExpectMap({"name", "uuid", "serial", "minor", "pci",
                                "numa_node", "memory", "compute_capability",
                                "architecture", "brand", "mig", "nvlinks",
-                               "topology"}));
+                               "topology", "fabric"}));
   GpuProfile gpu;
   ASSIGN_OR_RETURN(gpu.name, f["name"].String());
   if (gpu.name.empty() || gpu.name.size() >= NVML_DEVICE_NAME_V2_BUFFER_SIZE) {

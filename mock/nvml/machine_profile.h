@@ -10,6 +10,7 @@
 #ifndef GPULET_MOCK_NVML_MACHINE_PROFILE_H_
 #define GPULET_MOCK_NVML_MACHINE_PROFILE_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -74,6 +75,16 @@ struct PcieTopology {
   std::vector<std::string> switches;  // root-most first
 };
 
+// The GPU's registration with the NVLink fabric manager, as
+// nvmlDeviceGetGpuFabricInfo[V] reports it.
+struct FabricProfile {
+  std::array<uint8_t, 16> cluster_uuid{};
+  uint32_t clique_id = 0;
+  uint32_t state = 0;   // NVML_GPU_FABRIC_STATE_*
+  uint32_t status = 0;  // nvmlReturn_t of the registration
+  uint32_t health_mask = 0;
+};
+
 struct GpuProfile {
   std::string name;  // as nvmlDeviceGetName reports it
   std::string uuid;  // "GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
@@ -89,6 +100,9 @@ struct GpuProfile {
   MigProfile mig;
   std::vector<NvLinkGroup> nvlinks;
   PcieTopology topology;
+  // Absent: Hopper and later answer state NOT_SUPPORTED (no multi-node
+  // fabric), older GPUs NVML_ERROR_NOT_SUPPORTED.
+  std::optional<FabricProfile> fabric;
 
   uint32_t NvLinkCount() const;
 };

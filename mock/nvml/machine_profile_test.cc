@@ -135,6 +135,18 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"DuplicateMigUuid", "uuid: MIG-a84bba07-931d-b925-306a-0799dc6ebd73",
                 "uuid: MIG-a84bba07-931d-b925-306a-0799dc6ebd72",
                 ": gpus[0].mig.devices[1].uuid: duplicate UUID"},
+        BadCase{"FabricBadClusterUuid", "    numa_node: 0\n",
+                "    numa_node: 0\n    fabric: {cluster_uuid: 7b96, clique_id: 1, "
+                "state: completed}\n",
+                ": gpus[0].fabric.cluster_uuid: expected a UUID"},
+        BadCase{"FabricUnknownState", "    numa_node: 0\n",
+                "    numa_node: 0\n    fabric: {cluster_uuid: "
+                "7b968a6d-2c4f-4e0b-9a51-e1e51be99c31, clique_id: 1, state: done}\n",
+                ": gpus[0].fabric.state: expected one of"},
+        BadCase{"FabricMissingClique", "    numa_node: 0\n",
+                "    numa_node: 0\n    fabric: {cluster_uuid: "
+                "7b968a6d-2c4f-4e0b-9a51-e1e51be99c31, state: completed}\n",
+                ": gpus[0].fabric.clique_id: missing"},
         BadCase{"UnknownTopLevelField", "gpus:\n", "gpus: 3\nx:\n",
                 ": x: unknown field"},
         BadCase{"InvalidYaml", "memory: {", "memory: [",

@@ -75,11 +75,7 @@ void FillGiProfile(const GpuInstanceProfileSpec& s, Info* info) {
 
 nvmlReturn_t GiProfile(nvmlDevice_t device, unsigned int profile,
                        const GpuInstanceProfileSpec** spec) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kGpu, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kGpu);
   const auto& mig = call.machine().GpuOf(d).mig;
   if (!mig.capable) return NVML_ERROR_NOT_SUPPORTED;
   if (profile >= NVML_GPU_INSTANCE_PROFILE_COUNT) {
@@ -94,11 +90,7 @@ nvmlReturn_t GiProfile(nvmlDevice_t device, unsigned int profile,
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device,
                                                      unsigned int* currentMode,
                                                      unsigned int* pendingMode) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kGpu, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kGpu);
   if (currentMode == nullptr || pendingMode == nullptr) {
     return NVML_ERROR_INVALID_ARGUMENT;
   }
@@ -113,11 +105,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device,
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(
     nvmlDevice_t device, unsigned int* count) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kGpu, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kGpu);
   if (count == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   const auto& mig = call.machine().GpuOf(d).mig;
   *count = 0;
@@ -145,11 +133,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceIsMigDeviceHandle(
     nvmlDevice_t device, unsigned int* isMig) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
   if (isMig == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   *isMig = d->is_mig ? 1 : 0;
   return NVML_SUCCESS;
@@ -157,11 +141,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceIsMigDeviceHandle(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuInstanceId(nvmlDevice_t device,
                                                            unsigned int* id) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kMig, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kMig);
   if (id == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   *id = call.machine().MigOf(d).gpu_instance_id;
   return NVML_SUCCESS;
@@ -169,11 +149,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuInstanceId(nvmlDevice_t device,
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetComputeInstanceId(
     nvmlDevice_t device, unsigned int* id) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kMig, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kMig);
   if (id == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   *id = call.machine().MigOf(d).compute_instance_id;
   return NVML_SUCCESS;
@@ -182,11 +158,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetComputeInstanceId(
 // A physical GPU's handle is not a valid `migDevice`: INVALID_ARGUMENT.
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetDeviceHandleFromMigDeviceHandle(
     nvmlDevice_t migDevice, nvmlDevice_t* device) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(migDevice, Accept::kAny, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, migDevice, Accept::kAny);
   if (device == nullptr || !d->is_mig) return NVML_ERROR_INVALID_ARGUMENT;
   *device = d->parent;
   return NVML_SUCCESS;
@@ -194,11 +166,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetDeviceHandleFromMigDeviceHandle(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetAttributes_v2(
     nvmlDevice_t device, nvmlDeviceAttributes_t* attributes) {
-  MockDriver::Call call;
-  const nvmlDevice_st* d = nullptr;
-  if (auto r = call.Device(device, Accept::kMig, &d); r != NVML_SUCCESS) {
-    return r;
-  }
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kMig);
   if (attributes == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   const GpuProfile& g = call.machine().GpuOf(d);
   const MigDeviceProfile& m = call.machine().MigOf(d);
@@ -375,8 +343,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlGpuInstanceGetComputeInstanceById(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlComputeInstanceGetInfo_v2(
     nvmlComputeInstance_t computeInstance, nvmlComputeInstanceInfo_t* info) {
-  MockDriver::Call call;
-  if (call.status() != NVML_SUCCESS) return call.status();
+  GPULET_MOCK_CALL(call);
   if (computeInstance == nullptr ||
       !call.machine().IsComputeInstance(computeInstance) ||
       !computeInstance->present) {

@@ -109,4 +109,22 @@ class MockDriver {
 
 }  // namespace gpulet::mock
 
+// The prologue every exported entry point shares, so that each states only
+// what it answers. Both declare `call` (the held MockDriver::Call) in the
+// entry point's scope and return from it on failure:
+//   GPULET_MOCK_CALL(call): NVML_ERROR_UNINITIALIZED before nvmlInit.
+//   GPULET_MOCK_DEVICE_CALL(call, d, device, accept): also resolves handle
+//     `device` into `const nvmlDevice_st* d` under `accept`
+//     (MockDriver::Call::Device's errors).
+#define GPULET_MOCK_CALL(call)                      \
+  ::gpulet::mock::MockDriver::Call call;            \
+  if (call.status() != NVML_SUCCESS) return call.status()
+
+#define GPULET_MOCK_DEVICE_CALL(call, d, device, accept)                       \
+  ::gpulet::mock::MockDriver::Call call;                                       \
+  const nvmlDevice_st* d = nullptr;                                            \
+  if (nvmlReturn_t call##_result = call.Device(device, accept, &d);            \
+      call##_result != NVML_SUCCESS)                                           \
+  return call##_result
+
 #endif  // GPULET_MOCK_NVML_MOCK_DRIVER_H_

@@ -179,9 +179,9 @@ TEST_P(ShippedProfileTest, AnswersAsTheProfileSays) {
 INSTANTIATE_TEST_SUITE_P(Shipped, ShippedProfileTest,
                          ::testing::ValuesIn(ShippedMachineProfileNames()));
 
-TEST(ShippedProfiles, AreTheFourDocumentedOnes) {
+TEST(ShippedProfiles, AreTheFiveDocumentedOnes) {
   EXPECT_THAT(ShippedMachineProfileNames(),
-              ElementsAre("dgx-a100-mig", "dgx-h100", "hetero", "t4"));
+              ElementsAre("dgx-a100-mig", "dgx-h100", "gb200-nvl", "hetero", "t4"));
 }
 
 // Hard-coded facts about the DGX H100 so that a profile or parser mistake

@@ -26,22 +26,19 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlShutdown(void) {
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlSystemGetDriverVersion(char* version,
                                                            unsigned int length) {
-  MockDriver::Call call;
-  if (call.status() != NVML_SUCCESS) return call.status();
+  GPULET_MOCK_CALL(call);
   return CopyString(call.machine().profile().driver_version, version, length);
 }
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlSystemGetNVMLVersion(char* version,
                                                          unsigned int length) {
-  MockDriver::Call call;
-  if (call.status() != NVML_SUCCESS) return call.status();
+  GPULET_MOCK_CALL(call);
   return CopyString(call.machine().profile().nvml_version, version, length);
 }
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlSystemGetCudaDriverVersion(
     int* cudaDriverVersion) {
-  MockDriver::Call call;
-  if (call.status() != NVML_SUCCESS) return call.status();
+  GPULET_MOCK_CALL(call);
   if (cudaDriverVersion == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   *cudaDriverVersion = call.machine().profile().cuda_driver_version;
   return NVML_SUCCESS;

@@ -1,5 +1,6 @@
 // NVML entry points for the interconnect: PCIe topology between two GPUs
-// and NVLink link state and remote ends. Physical GPUs only.
+// and NVLink link state and remote ends, and the GPU's registration with
+// the NVLink fabric. Physical GPUs only.
 #include <cstdio>
 #include <cstring>
 
@@ -7,6 +8,7 @@
 #include "mock/nvml/mock_driver.h"
 
 using gpulet::mock::Accept;
+using gpulet::mock::FabricProfile;
 using gpulet::mock::GpuProfile;
 using gpulet::mock::MockDriver;
 using gpulet::mock::NvLinkGroup;
@@ -130,4 +132,44 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo_v2(
     }
   }
   return NVML_SUCCESS;
+}
+
+namespace {
+
+// Fills the fields both fabric info layouts share.
+template <typename Info>
+nvmlReturn_t FillFabric(nvmlDevice_t device, Info* info, unsigned int* health) {
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kGpu);
+  if (info == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
+  const GpuProfile& gpu = call.machine().GpuOf(d);
+  if (!gpu.fabric.has_value() && gpu.architecture < NVML_DEVICE_ARCH_HOPPER) {
+    return NVML_ERROR_NOT_SUPPORTED;
+  }
+  const FabricProfile fabric = gpu.fabric.value_or(
+      FabricProfile{.state = NVML_GPU_FABRIC_STATE_NOT_SUPPORTED});
+  std::memcpy(info->clusterUuid, fabric.cluster_uuid.data(),
+              NVML_GPU_FABRIC_UUID_LEN);
+  info->status = static_cast<nvmlReturn_t>(fabric.status);
+  info->cliqueId = fabric.clique_id;
+  info->state = static_cast<nvmlGpuFabricState_t>(fabric.state);
+  if (health != nullptr) *health = fabric.health_mask;
+  return NVML_SUCCESS;
+}
+
+}  // namespace
+
+GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuFabricInfo(
+    nvmlDevice_t device, nvmlGpuFabricInfo_t* gpuFabricInfo) {
+  return FillFabric(device, gpuFabricInfo, nullptr);
+}
+
+// Only the v2 layout exists; another version is a caller built against a
+// header this library does not know.
+GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuFabricInfoV(
+    nvmlDevice_t device, nvmlGpuFabricInfoV_t* gpuFabricInfo) {
+  if (gpuFabricInfo != nullptr && gpuFabricInfo->version != nvmlGpuFabricInfo_v2) {
+    return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+  }
+  return FillFabric(device, gpuFabricInfo,
+                    gpuFabricInfo != nullptr ? &gpuFabricInfo->healthMask : nullptr);
 }

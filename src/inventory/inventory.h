@@ -69,6 +69,9 @@ struct Gpu {
   std::vector<MigDevice> mig_devices;
   std::vector<NvLink> nvlinks;
   std::vector<DeviceNodeRef> device_nodes;  // /dev/nvidia<minor>
+  // NVLink fabric registration; nullopt when the GPU or the driver has no
+  // fabric support (pre-Hopper GPUs, drivers before the fabric calls).
+  std::optional<nvml::FabricInfo> fabric;
   // Why some of this GPU could not be read (e.g. it fell off the bus);
   // empty when everything was read. A GPU with a problem keeps the fields
   // that were read before it.

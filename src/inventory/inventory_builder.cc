@@ -124,6 +124,18 @@ void ReadNvLinks(const NvmlDevice& device, Gpu& gpu) {
   }
 }
 
+// A fabric query that fails for another reason than missing support
+// leaves the GPU out of the fabric labels but keeps it usable.
+void ReadFabric(const NvmlDevice& device, Gpu& gpu) {
+  absl::StatusOr<nvml::FabricInfo> fabric = device.Fabric();
+  if (fabric.ok()) {
+    gpu.fabric = *fabric;
+  } else if (!absl::IsUnimplemented(fabric.status())) {
+    spdlog::warn("{}: NVLink fabric state unreadable: {}", device.description(),
+                 fabric.status());
+  }
+}
+
 // Reads everything about one GPU; stops at the first failure, which the
 // caller records as the GPU's problem.
 absl::Status ReadGpu(const NvmlDevice& device, const hostfs::HostFs& host,
@@ -147,6 +159,7 @@ absl::Status ReadGpu(const NvmlDevice& device, const hostfs::HostFs& host,
   if (serial.ok()) gpu.serial = *std::move(serial);
   RETURN_IF_ERROR(ReadMig(device, host, minors, gpu));
   ReadNvLinks(device, gpu);
+  ReadFabric(device, gpu);
   return absl::OkStatus();
 }
 

@@ -4,11 +4,26 @@
 #include <utility>
 #include <vector>
 
+#include "labels/fabric_labels.h"
 #include "labels/node_labels.h"
 #include "labels/resource_labels.h"
+#include "labels/vgpu_labels.h"
 
 namespace gpulet::labels {
 namespace {
+
+// The vGPU labels come from PCI config space, not NVML, so a node whose
+// NVML is unusable still gets them, as with GFD's separate vGPU labeler.
+class VgpuLabeler final : public Labeler {
+ public:
+  explicit VgpuLabeler(hostfs::HostView host) : host_(std::move(host)) {}
+
+  // Labeler
+  absl::StatusOr<LabelMap> Labels() const override { return VgpuLabels(host_); }
+
+ private:
+  const hostfs::HostView host_;
+};
 
 // Every label that describes GPUs; none on a node without GPUs, where GFD
 // writes only its timestamp.
@@ -28,7 +43,7 @@ class DeviceLabeler final : public Labeler {
           VersionLabels(inventory), MigCapableLabels(inventory),
           MpsCapableLabels(inventory, config.sharing),
           ResourceLabels(inventory, config.mig_strategy, config.sharing),
-          GpuModeLabels(inventory, in_.host)}) {
+          GpuModeLabels(inventory, in_.host), FabricLabels(inventory)}) {
       for (auto& [key, value] : part) out[key] = std::move(value);
     }
     if (config.mig_strategy != MigStrategy::kNone) {
@@ -51,6 +66,7 @@ std::unique_ptr<Labeler> NewGfdLabeler(GfdLabelerInputs inputs) {
     labelers.push_back(
         NewStaticLabeler({{kTimestampLabel, std::to_string(seconds.count())}}));
   }
+  labelers.push_back(std::make_unique<VgpuLabeler>(inputs.host));
   labelers.push_back(std::make_unique<DeviceLabeler>(std::move(inputs)));
   return Merge(std::move(labelers));
 }

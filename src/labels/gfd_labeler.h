@@ -1,10 +1,11 @@
 // The whole GFD label set of a node, composed like NVIDIA's GFD: the
-// timestamp, then (only when the node has GPUs) machine type, versions,
-// mig.capable, mps.capable, per-resource labels, gpu.mode.
+// timestamp, the vGPU labels (from PCI config space), then (only when the
+// node has GPUs) machine type, versions, mig.capable, mps.capable,
+// per-resource labels, gpu.mode and gpu.clique.
 //
 // Thread-safe: the labeler holds immutable inputs; each Labels() call
-// re-reads the host files (machine type, PCI class) and nothing else, so a
-// pass over a DGX costs well under a millisecond.
+// re-reads the host files (machine type, PCI class and config space) and
+// nothing else, so a pass over a DGX costs well under a millisecond.
 //
 // Example:
 //   auto labeler = NewGfdLabeler({.inventory = snapshot, .config = config,

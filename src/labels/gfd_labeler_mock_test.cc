@@ -81,7 +81,7 @@ class GfdLabelerMockTest : public ::testing::TestWithParam<Case> {};
 // strategy, which the config rejects (config_test checks that rejection).
 std::vector<Case> ValidCases() {
   std::vector<Case> cases;
-  for (const char* machine : {"dgx-h100", "dgx-a100-mig", "t4", "hetero"}) {
+  for (const char* machine : {"dgx-h100", "dgx-a100-mig", "t4", "hetero", "gb200-nvl"}) {
     for (MigStrategy strategy :
          {MigStrategy::kNone, MigStrategy::kSingle, MigStrategy::kMixed}) {
       for (const char* sharing : {"none", "time-slicing", "time-slicing-renamed", "mps"}) {

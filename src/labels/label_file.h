@@ -13,11 +13,10 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "labels/label_sink.h"
 #include "labels/labeler.h"
 
 namespace gpulet::labels {
-
-using WallTime = std::chrono::system_clock::time_point;
 
 // nfd-worker skips files larger than this (MaxFeatureFileSize).
 inline constexpr size_t kMaxLabelFileSize = 65536;

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "labels/label_file.h"
+#include "labels/label_sink.h"
 #include "labels/labeler.h"
 
 namespace gpulet::labels {
@@ -27,7 +28,7 @@ namespace gpulet::labels {
 // How many sleep intervals ahead the expiry directive points.
 inline constexpr int kExpiryIntervals = 4;
 
-class LabelFileWriter {
+class LabelFileWriter final : public LabelSink {
  public:
   // `sleep_interval`: the labelling period; kSleepForever (config_file.h)
   // or nanoseconds::max() for no expiry.
@@ -38,12 +39,14 @@ class LabelFileWriter {
   // when it wrote the file. FailedPrecondition when the text would exceed
   // nfd-worker's 64 KiB limit; otherwise WriteFileAtomically's errors (the
   // previous file is then untouched).
-  absl::StatusOr<bool> Update(const LabelMap& labels, WallTime now);
+  absl::StatusOr<bool> Update(const LabelMap& labels, WallTime now) override;
 
   // Removes the file, as GFD does on a clean exit so that its labels go
   // away with it. OK when the file is already gone; the errno-derived code
   // naming the path otherwise.
-  absl::Status Remove();
+  absl::Status Remove() override;
+
+  std::string Describe() const override { return path_; }
 
   const std::string& path() const { return path_; }
 

@@ -274,6 +274,39 @@ typedef struct nvmlComputeInstanceInfo_st {
   nvmlComputeInstancePlacement_t placement;
 } nvmlComputeInstanceInfo_t;
 
+/* ---- NVLink fabric (multi-node NVLink: GB200 NVL, NVSwitch systems) ------ */
+
+#define NVML_GPU_FABRIC_UUID_LEN 16
+
+/* Registration of the GPU with the fabric manager. */
+#define NVML_GPU_FABRIC_STATE_NOT_SUPPORTED 0
+#define NVML_GPU_FABRIC_STATE_NOT_STARTED 1
+#define NVML_GPU_FABRIC_STATE_IN_PROGRESS 2
+#define NVML_GPU_FABRIC_STATE_COMPLETED 3
+
+typedef unsigned char nvmlGpuFabricState_t;
+
+/* nvmlDeviceGetGpuFabricInfo. `status` is meaningful only once `state` is
+ * NVML_GPU_FABRIC_STATE_COMPLETED. */
+typedef struct {
+  unsigned char clusterUuid[NVML_GPU_FABRIC_UUID_LEN];
+  nvmlReturn_t status;
+  unsigned int cliqueId;
+  nvmlGpuFabricState_t state;
+} nvmlGpuFabricInfo_t;
+
+/* nvmlDeviceGetGpuFabricInfoV: the same plus a version and a health mask. */
+typedef struct {
+  unsigned int version;
+  unsigned char clusterUuid[NVML_GPU_FABRIC_UUID_LEN];
+  nvmlReturn_t status;
+  unsigned int cliqueId;
+  nvmlGpuFabricState_t state;
+  unsigned int healthMask;
+} nvmlGpuFabricInfo_v2_t;
+typedef nvmlGpuFabricInfo_v2_t nvmlGpuFabricInfoV_t;
+#define nvmlGpuFabricInfo_v2 NVML_STRUCT_VERSION(GpuFabricInfo, 2)
+
 /* ---- Events --------------------------------------------------------------- */
 
 #define nvmlEventTypeSingleBitEccError 0x0000000000000001LL
@@ -378,6 +411,10 @@ typedef struct nvmlEventData_st {
     (nvmlDevice_t device, unsigned int link, nvmlEnableState_t* isActive))     \
   X(nvmlDeviceGetNvLinkRemotePciInfo_v2,                                       \
     (nvmlDevice_t device, unsigned int link, nvmlPciInfo_t* pci))              \
+  X(nvmlDeviceGetGpuFabricInfo,                                                \
+    (nvmlDevice_t device, nvmlGpuFabricInfo_t* gpuFabricInfo))                 \
+  X(nvmlDeviceGetGpuFabricInfoV,                                               \
+    (nvmlDevice_t device, nvmlGpuFabricInfoV_t* gpuFabricInfo))                \
   X(nvmlDeviceGetSupportedEventTypes,                                          \
     (nvmlDevice_t device, unsigned long long* eventTypes))                     \
   X(nvmlEventSetCreate, (nvmlEventSet_t* set))                                 \

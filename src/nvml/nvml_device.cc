@@ -197,6 +197,28 @@ absl::StatusOr<GpuInstanceProfile> NvmlDevice::GpuInstanceProfileInfo(
   return out;
 }
 
+absl::StatusOr<FabricInfo> NvmlDevice::Fabric() const {
+  FabricInfo out;
+  auto fill = [&out](const auto& info) {
+    std::memcpy(out.cluster_uuid.data(), info.clusterUuid, out.cluster_uuid.size());
+    out.clique_id = info.cliqueId;
+    out.state = static_cast<FabricState>(info.state);
+    out.status = info.status;
+  };
+  if (library_->functions().nvmlDeviceGetGpuFabricInfoV != nullptr) {
+    nvmlGpuFabricInfoV_t info{};
+    info.version = nvmlGpuFabricInfo_v2;
+    RETURN_IF_ERROR(GPULET_DEVICE_CALL(nvmlDeviceGetGpuFabricInfoV, &info));
+    fill(info);
+    out.health_mask = info.healthMask;
+    return out;
+  }
+  nvmlGpuFabricInfo_t info{};
+  RETURN_IF_ERROR(GPULET_DEVICE_CALL(nvmlDeviceGetGpuFabricInfo, &info));
+  fill(info);
+  return out;
+}
+
 absl::StatusOr<NvmlGpuInstance> NvmlDevice::GpuInstanceById(unsigned int id) const {
   nvmlGpuInstance_t instance = nullptr;
   RETURN_IF_ERROR(GPULET_DEVICE_CALL(nvmlDeviceGetGpuInstanceById, id, &instance));

@@ -75,6 +75,11 @@ class NvmlDevice {
   absl::StatusOr<bool> NvLinkActive(unsigned int link) const;
   absl::StatusOr<PciInfo> NvLinkRemotePci(unsigned int link) const;
 
+  // NVLink fabric registration. Prefers nvmlDeviceGetGpuFabricInfoV; falls
+  // back to the unversioned call; kUnimplemented when the driver exports
+  // neither (older than R530) or the GPU has no fabric support.
+  absl::StatusOr<FabricInfo> Fabric() const;
+
   // Events: a mask of nvmlEventType* bits.
   absl::StatusOr<uint64_t> SupportedEventTypes() const;
 

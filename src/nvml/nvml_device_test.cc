@@ -147,6 +147,34 @@ TEST_F(NvmlDeviceTest, MigQueriesOnAGpuWithoutMigAreUnimplemented) {
   EXPECT_THAT(t4.ParentDevice(), ::testing::Not(gpulet::testing::IsOk()));
 }
 
+TEST_F(NvmlDeviceTest, FabricOfAGb200TrayIsReadThroughTheVersionedCall) {
+  Open("gb200-nvl");
+  for (unsigned int i = 0; i < profile_.gpus.size(); ++i) {
+    ASSERT_OK_AND_ASSIGN(NvmlDevice gpu, NvmlDevice::ByIndex(library_, i));
+    ASSERT_OK_AND_ASSIGN(FabricInfo fabric, gpu.Fabric());
+    EXPECT_EQ(fabric.ClusterUuidString(), "7b968a6d-2c4f-4e0b-9a51-e1e51be99c31");
+    EXPECT_EQ(fabric.clique_id, 32766u);
+    EXPECT_EQ(fabric.state, FabricState::kCompleted);
+    EXPECT_TRUE(fabric.attached());
+    EXPECT_EQ(fabric.health_mask, 2u) << "only the V call reports it";
+  }
+}
+
+TEST_F(NvmlDeviceTest, FabricOutsideAMultiNodeDomain) {
+  Open("dgx-h100");
+  ASSERT_OK_AND_ASSIGN(NvmlDevice h100, NvmlDevice::ByIndex(library_, 0));
+  ASSERT_OK_AND_ASSIGN(FabricInfo fabric, h100.Fabric());
+  EXPECT_EQ(fabric.state, FabricState::kNotSupported);
+  EXPECT_FALSE(fabric.attached());
+}
+
+TEST_F(NvmlDeviceTest, FabricOfAPreHopperGpuIsUnimplemented) {
+  Open("t4");
+  ASSERT_OK_AND_ASSIGN(NvmlDevice t4, NvmlDevice::ByIndex(library_, 0));
+  EXPECT_THAT(t4.Fabric(), StatusIs(absl::StatusCode::kUnimplemented,
+                                    HasSubstr("nvmlDeviceGetGpuFabricInfoV on GPU 0")));
+}
+
 TEST_F(NvmlDeviceTest, UnknownDevicesAreNamed) {
   Open("t4");
   EXPECT_THAT(NvmlDevice::ByIndex(library_, 9),

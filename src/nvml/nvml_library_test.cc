@@ -85,6 +85,8 @@ TEST(NvmlLibraryTest, CallsMissingFromOldDriversAreUnimplemented) {
   EXPECT_THAT(device.Memory(), StatusIs(absl::StatusCode::kUnimplemented,
                                         HasSubstr("nvmlDeviceGetMemoryInfo")));
   EXPECT_THAT(device.Mig(), StatusIs(absl::StatusCode::kUnimplemented));
+  EXPECT_THAT(device.Fabric(), StatusIs(absl::StatusCode::kUnimplemented,
+                                        HasSubstr("nvmlDeviceGetGpuFabricInfo is not exported")));
 }
 
 TEST(NvmlLibraryTest, OldDriverErrorsUseTheLibraryDescription) {

@@ -3,6 +3,7 @@
 #ifndef GPULET_NVML_NVML_TYPES_H_
 #define GPULET_NVML_NVML_TYPES_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -100,6 +101,33 @@ enum class TopologyLevel {
   kHostBridge = 30,  // the same host bridge
   kNode = 40,        // the same NUMA node
   kSystem = 50,      // across NUMA nodes (SMP interconnect)
+};
+
+// Where the GPU stands with the NVLink fabric manager
+// (nvmlDeviceGetGpuFabricInfo[V]); values are NVML_GPU_FABRIC_STATE_*.
+enum class FabricState {
+  kNotSupported = NVML_GPU_FABRIC_STATE_NOT_SUPPORTED,
+  kNotStarted = NVML_GPU_FABRIC_STATE_NOT_STARTED,
+  kInProgress = NVML_GPU_FABRIC_STATE_IN_PROGRESS,
+  kCompleted = NVML_GPU_FABRIC_STATE_COMPLETED,
+};
+
+struct FabricInfo {
+  std::array<uint8_t, NVML_GPU_FABRIC_UUID_LEN> cluster_uuid{};
+  unsigned int clique_id = 0;
+  FabricState state = FabricState::kNotSupported;
+  // The registration's outcome; meaningful once state is kCompleted.
+  nvmlReturn_t status = NVML_SUCCESS;
+  // Only from nvmlDeviceGetGpuFabricInfoV.
+  std::optional<unsigned int> health_mask;
+
+  // Registered with the fabric without error: what NVIDIA's tools call
+  // "fabric attached".
+  bool attached() const {
+    return state == FabricState::kCompleted && status == NVML_SUCCESS;
+  }
+  // "7b968a6d-8f2c-4e1a-9c3b-e1e51be99c31": lowercase, 8-4-4-4-12.
+  std::string ClusterUuidString() const;
 };
 
 // One event taken from an event set.

@@ -32,6 +32,9 @@ const Machine kMachines[] = {
     // Two A100 80GB PCIe (GPUs 0, 1) and two T4: GPU 0's model labels the node.
     {"hetero", "550", "54", "15", "12", "4", "NVIDIA-A100-80GB-PCIe", 2, 81920, "ampere",
      8, 0, true, false},
+    // Four GB200 of one NVL72 tray, all in one fabric clique (below).
+    {"gb200-nvl", "570", "124", "06", "12", "8", "NVIDIA-GB200", 4, 189471, "blackwell",
+     10, 0, false, false},
 };
 
 // The MIG devices of dgx-a100-mig by profile, with NVML's attributes of
@@ -130,6 +133,9 @@ LabelMap ExpectedLabels(const std::string& machine, MigStrategy strategy,
                sharing == "time-slicing-renamed", out);
     if (strategy != MigStrategy::kNone) {
       out["nvidia.com/mig.strategy"] = strategy == MigStrategy::kSingle ? "single" : "mixed";
+    }
+    if (machine == "gb200-nvl") {
+      out["nvidia.com/gpu.clique"] = "7b968a6d-2c4f-4e0b-9a51-e1e51be99c31.32766";
     }
     if (machine == "dgx-a100-mig" && strategy == MigStrategy::kSingle) {
       AddA100SingleInvalid(out);
