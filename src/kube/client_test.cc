@@ -92,8 +92,9 @@ TEST_F(ClientTest, ListPodsBySelectorsAndNamespace) {
   EXPECT_THAT(all.items, SizeIs(3));
   ASSERT_OK_AND_ASSIGN(ObjectList in_a, client_->ListPods("a"));
   EXPECT_THAT(in_a.items, SizeIs(2));
-  ASSERT_OK_AND_ASSIGN(ObjectList on_node,
-                       client_->ListPods("", {.field_selector = "spec.nodeName=node-1"}));
+  ASSERT_OK_AND_ASSIGN(
+      ObjectList on_node,
+      client_->ListPods("", {.label_selector = "", .field_selector = "spec.nodeName=node-1"}));
   ASSERT_THAT(on_node.items, SizeIs(2));
   EXPECT_EQ(on_node.items[0]["metadata"]["name"], "p1");
   EXPECT_EQ(on_node.items[1]["metadata"]["name"], "p3");
@@ -105,7 +106,8 @@ TEST_F(ClientTest, ListPodsBySelectorsAndNamespace) {
 }
 
 TEST_F(ClientTest, UnsupportedSelectorIsInvalidArgument) {
-  EXPECT_THAT(client_->ListPods("", {.field_selector = "status.phase=Running"}),
+  EXPECT_THAT(client_->ListPods("", {.label_selector = "",
+                                     .field_selector = "status.phase=Running"}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("fieldSelector=status.phase"),
                              HasSubstr("field label not supported: status.phase"))));

@@ -37,7 +37,8 @@ class TlsTest : public ::testing::Test {
     std::string key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
     std::string script =
         "set -e; cd " + d + "; exec >openssl.log 2>&1\n"
-        "openssl req -x509 " + key + " -keyout ca.key -out ca.crt -days 1 -subj /CN=gpulet-test-ca\n"
+        "openssl req -x509 " + key +
+        " -keyout ca.key -out ca.crt -days 1 -subj /CN=gpulet-test-ca\n"
         "openssl req " + key + " -keyout server.key -out server.csr -subj /CN=127.0.0.1\n"
         "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext\n"
         "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial "
@@ -125,7 +126,8 @@ TEST_F(TlsTest, UntrustedServerIsRejected) {
   c.ca_file = dir_->Join("other-ca.crt");
   c.client_cert_file = dir_->Join("client.crt");
   c.client_key_file = dir_->Join("client.key");
-  EXPECT_THAT(GetNode(c), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("GET /api/v1/nodes/n1")));
+  EXPECT_THAT(GetNode(c),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("GET /api/v1/nodes/n1")));
 
   c.insecure_skip_tls_verify = true;
   EXPECT_THAT(GetNode(c), IsOk());
@@ -134,7 +136,8 @@ TEST_F(TlsTest, UntrustedServerIsRejected) {
 TEST_F(TlsTest, MissingClientCertificateIsRejected) {
   ClientConfig c = Config();
   c.ca_file = dir_->Join("ca.crt");
-  EXPECT_THAT(GetNode(c), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("GET /api/v1/nodes/n1")));
+  EXPECT_THAT(GetNode(c),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("GET /api/v1/nodes/n1")));
 }
 
 TEST_F(TlsTest, KubeconfigWithRelativePathsReachesTheServer) {

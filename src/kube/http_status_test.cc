@@ -55,7 +55,8 @@ TEST(HttpStatusTest, ParseObjectBodyMalformed) {
   EXPECT_THAT(ParseObjectBody("GET", "/p", R"({"a":1})"), ::gpulet::testing::IsOk());
   for (const char* bad : {"", "{", R"({"a":)", "nul"}) {
     EXPECT_THAT(ParseObjectBody("GET", "/p", bad),
-                StatusIs(absl::StatusCode::kInternal, HasSubstr("GET /p: response is not valid JSON")))
+                StatusIs(absl::StatusCode::kInternal,
+                         HasSubstr("GET /p: response is not valid JSON")))
         << bad;
   }
   EXPECT_THAT(ParseObjectBody("GET", "/p", "\"text\""),

@@ -142,7 +142,8 @@ users:
       {"clusters not a list", "current-context: c\n" + contexts + user + "clusters: {}\n", "",
        "cfg: clusters: must be a list"},
       {"server not a string",
-       "current-context: c\n" + contexts + user + "clusters:\n- name: k\n  cluster: {server: [1]}\n",
+       "current-context: c\n" + contexts + user +
+           "clusters:\n- name: k\n  cluster: {server: [1]}\n",
        "", "clusters[k].cluster.server: must be a string"},
   };
   for (const BadCase& c : cases) {

@@ -62,7 +62,9 @@ TEST(WatchStressTest, WatchersConvergeUnderConcurrentWritesAndDrops) {
     Consumer* consumer = consumers.back().get();
     watchers.push_back(std::make_unique<Watcher>(
         client.get(), options,
-        [consumer](WatchEventType type, const nlohmann::json& pod) { consumer->Apply(type, pod); }));
+        [consumer](WatchEventType type, const nlohmann::json& pod) {
+          consumer->Apply(type, pod);
+        }));
     watchers.back()->Start();
   }
 
@@ -85,9 +87,8 @@ TEST(WatchStressTest, WatchersConvergeUnderConcurrentWritesAndDrops) {
             ++failures;
           }
         }
-        if (p % 5 == 0 && !client->CreateBinding("stress", name, "", "node-" + std::to_string(w)).ok()) {
-          ++failures;
-        }
+        std::string node = "node-" + std::to_string(w);
+        if (p % 5 == 0 && !client->CreateBinding("stress", name, "", node).ok()) ++failures;
         if (p % 7 == 0 && !server->DeletePod("stress", name).ok()) ++failures;
       }
     });
