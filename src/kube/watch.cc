@@ -163,6 +163,10 @@ absl::Status Watcher::Relist() {
     std::string key = ObjectKey(item);
     fresh[key] = std::move(item);
   }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    resource_version_ = list->resource_version;
+  }
   // On the first list `known_` is empty and everything is kAdded; after a
   // 410 this delivers exactly what changed while the watch was blind.
   for (const auto& [key, object] : fresh) {
@@ -179,7 +183,6 @@ absl::Status Watcher::Relist() {
   known_ = std::move(fresh);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    resource_version_ = list->resource_version;
     ++stats_.lists;
     synced_ = true;
   }
@@ -215,21 +218,27 @@ bool Watcher::OnLine(std::string_view line, bool* progressed, StreamEnd* end) {
     *end = StreamEnd::kFailed;
     return false;
   }
+  if (type != "ADDED" && type != "MODIFIED" && type != "DELETED" && type != "BOOKMARK") {
+    spdlog::warn("kube watch {}: ignoring event of type {}", collection_path_, type);
+    return true;
+  }
   std::string version = ObjectVersion(object);
+  {
+    // Recorded before delivery, so a consumer that has seen an event also
+    // sees resource_version() at or past it.
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!version.empty()) resource_version_ = version;
+    if (stopping_) return false;
+  }
+  *progressed = true;
   if (type == "ADDED" || type == "MODIFIED") {
     known_[ObjectKey(object)] = object;
     Deliver(type == "ADDED" ? WatchEventType::kAdded : WatchEventType::kModified, object);
   } else if (type == "DELETED") {
     known_.erase(ObjectKey(object));
     Deliver(WatchEventType::kDeleted, object);
-  } else if (type != "BOOKMARK") {
-    spdlog::warn("kube watch {}: ignoring event of type {}", collection_path_, type);
-    return true;
   }
-  *progressed = true;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!version.empty()) resource_version_ = version;
-  return !stopping_;
+  return !stopping();
 }
 
 Watcher::StreamEnd Watcher::WatchOnce() {
