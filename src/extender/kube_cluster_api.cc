@@ -31,7 +31,10 @@ ClusterSync::ClusterSync(kube::Client* client, ClusterModel* model,
   nodes_ = std::make_unique<kube::Watcher>(
       client, nodes, [this](kube::WatchEventType type, const nlohmann::json& node) {
         if (type == kube::WatchEventType::kDeleted) {
-          model_->RemoveNode(node["metadata"].value("name", ""));
+          auto metadata = node.find("metadata");
+          if (metadata != node.end() && metadata->is_object()) {
+            model_->RemoveNode(metadata->value("name", ""));
+          }
           return;
         }
         absl::Status status = model_->UpsertNode(node);
