@@ -19,8 +19,10 @@
 // thread to end. Start() at most once. The Client must outlive the Watcher.
 //
 // Example:
-//   Watcher watcher(client.get(), {.resource = "pods",
-//                                  .options = {.field_selector = "spec.nodeName=n1"}},
+//   WatchOptions options;
+//   options.resource = "pods";
+//   options.options.field_selector = "spec.nodeName=n1";
+//   Watcher watcher(client.get(), options,
 //                   [&](WatchEventType type, const nlohmann::json& pod) { ... });
 //   watcher.Start();
 //   watcher.WaitForSync(absl::Seconds(10));
