@@ -179,6 +179,28 @@ TEST_F(WatcherTest, ResumesAfterDroppedStreamsWithoutLosingOrRepeating) {
   }
 }
 
+TEST_F(WatcherTest, ResumesWhenTheServerEndsTheStreamAtItsTimeout) {
+  WatchOptions options = Options();
+  options.watch_timeout = absl::Seconds(1);
+  Watcher watcher(client_.get(), options, mirror_.callback());
+  ASSERT_NO_FATAL_FAILURE(StartAndSync(watcher));
+  for (int i = 0; i < 400 && watcher.stats().watches < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(watcher.stats().watches, 3);
+  AddPod("late");
+  ASSERT_TRUE(mirror_.WaitForEvents(1));
+  EXPECT_THAT(mirror_.log(), ElementsAre("ADDED late"));
+  Watcher::Stats stats = watcher.stats();
+  EXPECT_EQ(stats.lists, 1);
+  EXPECT_EQ(stats.failures, 0);
+  for (const RecordedRequest& r : server_->Requests()) {
+    if (r.params.count("watch") != 0) {
+      EXPECT_EQ(r.params.find("timeoutSeconds")->second, "1");
+    }
+  }
+}
+
 TEST_F(WatcherTest, BookmarkAdvancesResourceVersion) {
   WatchOptions options = Options();
   options.options.field_selector = "spec.nodeName=node-1";
