@@ -25,7 +25,9 @@ class MockFabric : public ::testing::Test {
     initialised_ = true;
   }
   void TearDown() override {
-    if (initialised_) EXPECT_EQ(nvml.nvmlShutdown(), NVML_SUCCESS);
+    if (initialised_) {
+      EXPECT_EQ(nvml.nvmlShutdown(), NVML_SUCCESS);
+    }
   }
   nvmlDevice_t Gpu(unsigned int index) {
     nvmlDevice_t device = nullptr;

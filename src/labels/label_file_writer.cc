@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "base/atomic_file.h"
 #include "labels/gfd_labeler.h"
 
@@ -30,13 +33,26 @@ bool LabelFileWriter::NeedsWrite(const LabelMap& labels, WallTime now) const {
   return left < sleep_interval_ * kExpiryIntervals / 2;
 }
 
+void LabelFileWriter::AdoptExistingFile() {
+  adopted_ = true;
+  std::ifstream in(path_);
+  if (!in) return;
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<LabelFileContents> contents = ParseLabelFile(text.str());
+  if (!contents.ok()) return;  // not ours, or damaged: rewrite it
+  written_ = WithoutTimestamp(std::move(contents->labels));
+  expiry_ = contents->expiry;
+}
+
 absl::StatusOr<bool> LabelFileWriter::Update(const LabelMap& labels, WallTime now) {
+  if (!adopted_) AdoptExistingFile();
   if (!NeedsWrite(labels, now)) return false;
   std::optional<WallTime> expiry;
   if (sleep_interval_ != std::chrono::nanoseconds::max()) {
-    expiry = std::chrono::time_point_cast<std::chrono::seconds>(now) +
-             std::chrono::duration_cast<std::chrono::seconds>(sleep_interval_ *
-                                                              kExpiryIntervals);
+    // Rounded up: the directive has whole seconds, and rounding down would
+    // put a sub-second interval's expiry at or before now.
+    expiry = std::chrono::ceil<std::chrono::seconds>(now + sleep_interval_ * kExpiryIntervals);
   }
   std::string text = RenderLabelFile(labels, expiry);
   if (text.size() > kMaxLabelFileSize) {

@@ -4,7 +4,9 @@
 // Writes through WriteFileAtomically (mode 0644), so nfd-worker, running as
 // another user, never sees a partial or unreadable file. Rewrites only when
 // a label other than gfd.timestamp changed, the file vanished, or the
-// expiry directive needs moving forward: with a finite sleep interval the
+// expiry directive needs moving forward; the first Update compares with the
+// file a previous writer left (a SIGHUP reload or a restart), so a new
+// timestamp alone does not rewrite it either: with a finite sleep interval the
 // file carries "# +expiry-time=" kExpiryIntervals intervals ahead and is
 // refreshed once less than half of that is left, so the labels of a
 // labeller that died without cleaning up expire instead of lingering.
@@ -52,11 +54,15 @@ class LabelFileWriter final : public LabelSink {
 
  private:
   bool NeedsWrite(const LabelMap& labels, WallTime now) const;
+  // Takes the labels and expiry of the file at path_ as written, when it
+  // parses.
+  void AdoptExistingFile();
 
   std::string path_;
   std::chrono::nanoseconds sleep_interval_;
   std::optional<LabelMap> written_;  // without the timestamp
   std::optional<WallTime> expiry_;
+  bool adopted_ = false;
 };
 
 }  // namespace gpulet::labels

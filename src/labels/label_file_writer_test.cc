@@ -78,6 +78,32 @@ TEST_F(LabelFileWriterTest, RefreshesTheExpiryBeforeItIsNear) {
   EXPECT_THAT(Read(path_), StartsWith("# +expiry-time=2024-08-26T00:44:40Z\n"));
 }
 
+TEST_F(LabelFileWriterTest, ANewWriterKeepsAnUpToDateFile) {
+  ASSERT_OK(LabelFileWriter(path_, 60s).Update(labels_, now_));
+  // A reload or restart: new writer, new timestamp, same labels.
+  LabelFileWriter again(path_, 60s);
+  LabelMap restamped = labels_;
+  restamped[kTimestampLabel] = "1724639999";
+  EXPECT_EQ(again.Update(restamped, now_ + 10s).value(), false);
+  EXPECT_THAT(Read(path_), HasSubstr("gfd.timestamp=1724632719"));
+  // Its expiry still counts.
+  EXPECT_EQ(again.Update(restamped, now_ + 121s).value(), true);
+  // A file it cannot parse is replaced.
+  {
+    std::ofstream(path_, std::ios::trunc) << "not a label\n";
+  }
+  EXPECT_EQ(LabelFileWriter(path_, 60s).Update(labels_, now_).value(), true);
+}
+
+TEST_F(LabelFileWriterTest, SubSecondIntervalsExpireInTheFuture) {
+  LabelFileWriter writer(path_, 100ms);
+  const WallTime now = now_ + 300ms;
+  ASSERT_OK(writer.Update(labels_, now));
+  ASSERT_OK_AND_ASSIGN(LabelFileContents contents, ParseLabelFile(Read(path_)));
+  ASSERT_TRUE(contents.expiry.has_value());
+  EXPECT_GT(*contents.expiry, now + 400ms - 1ms);
+}
+
 TEST_F(LabelFileWriterTest, InfiniteSleepWritesNoExpiry) {
   LabelFileWriter writer(path_, std::chrono::nanoseconds::max());
   ASSERT_OK(writer.Update(labels_, now_));
