@@ -27,11 +27,13 @@ PodPatchQueue::~PodPatchQueue() { Stop(); }
 void PodPatchQueue::Served(const GrantClaim& claim) {
   std::lock_guard<std::mutex> lock(mu_);
   // A later container's count includes the earlier ones; never go back,
-  // even when two Allocates of one pod report out of order.
-  auto recorded = recorded_.find(claim.uid);
-  if (recorded != recorded_.end() && claim.container + 1 <= recorded->second) return;
+  // even when two Allocates of one pod report out of order. Bounded: a
+  // straggler older than this many pods is not expected.
+  if (highest_.size() >= 4096 && !highest_.contains(claim.uid)) highest_.clear();
+  size_t& highest = highest_[claim.uid];
+  if (claim.container + 1 <= highest) return;
+  highest = claim.container + 1;
   Pending& pending = queue_[claim.uid];
-  if (claim.container + 1 < pending.served) return;
   pending.ns = claim.ns;
   pending.name = claim.name;
   pending.served = claim.container + 1;
@@ -102,15 +104,9 @@ void PodPatchQueue::Run() {
         work.not_before = std::chrono::steady_clock::now() + work.delay;
         queue_[uid] = std::move(work);
       }
-    } else {
-      if (!work.last_error.empty()) {
-        spdlog::info("pod {}/{}: recorded {} served container(s) after retrying", work.ns,
-                     work.name, work.served);
-      }
-      // Bounded: a straggler older than this many pods is not expected.
-      if (recorded_.size() >= 4096) recorded_.clear();
-      size_t& highest = recorded_[uid];
-      highest = std::max(highest, work.served);
+    } else if (!work.last_error.empty()) {
+      spdlog::info("pod {}/{}: recorded {} served container(s) after retrying", work.ns,
+                   work.name, work.served);
     }
     cv_.notify_all();
   }

@@ -61,8 +61,9 @@ class PodPatchQueue {
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, Pending> queue_ ABSL_GUARDED_BY(mu_);  // by pod uid
-  // The highest count written per pod uid.
-  std::map<std::string, size_t> recorded_ ABSL_GUARDED_BY(mu_);
+  // The highest count ever queued per pod uid: only a higher one is queued
+  // again, and a queued count replaces a lower one not yet written.
+  std::map<std::string, size_t> highest_ ABSL_GUARDED_BY(mu_);
   bool in_flight_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
