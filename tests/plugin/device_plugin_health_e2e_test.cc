@@ -18,15 +18,6 @@ namespace {
 // enough to see the recovery.
 constexpr char kRecovery[] = "2s";
 
-std::vector<std::string> GpuUuids(const std::string& machine) {
-  absl::StatusOr<mock::MachineProfile> profile = mock::LoadMachineProfile(machine);
-  EXPECT_TRUE(profile.ok()) << profile.status();
-  std::vector<std::string> uuids;
-  if (profile.ok()) {
-    for (const mock::GpuProfile& gpu : profile->gpus) uuids.push_back(gpu.uuid);
-  }
-  return uuids;
-}
 
 std::set<std::string> AllBut(const std::vector<std::string>& ids,
                              const std::set<std::string>& except) {
@@ -48,7 +39,7 @@ class HealthE2eTest : public DevicePluginE2eTest {
   void LaunchH100() {
     Launch("dgx-h100", {"--health-recovery-window", kRecovery});
     ASSERT_TRUE(WaitRegistered());
-    uuids_ = GpuUuids("dgx-h100");
+    uuids_ = ProfileGpuUuids("dgx-h100");
     client_ = Watch("nvidia.com/gpu");
   }
   std::vector<std::string> uuids_;
@@ -84,7 +75,7 @@ TEST_F(HealthE2eTest, DisabledHealthChecksIgnoreEverything) {
   Launch("dgx-h100", {}, {"DP_DISABLE_HEALTHCHECKS=all"});
   ASSERT_TRUE(WaitRegistered());
   std::unique_ptr<PluginClient> client = Watch("nvidia.com/gpu");
-  std::vector<std::string> uuids = GpuUuids("dgx-h100");
+  std::vector<std::string> uuids = ProfileGpuUuids("dgx-h100");
   Control("xid 2 79");
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(client->ListsReceived(), 1u);

@@ -7,9 +7,20 @@
 #include <fstream>
 #include <iostream>
 
+#include "mock/nvml/machine_profile.h"
 #include "plugin/plugin_server.h"
 
 namespace gpulet::testing {
+
+std::vector<std::string> ProfileGpuUuids(const std::string& machine) {
+  absl::StatusOr<mock::MachineProfile> profile = mock::LoadMachineProfile(machine);
+  EXPECT_TRUE(profile.ok()) << profile.status();
+  std::vector<std::string> uuids;
+  if (profile.ok()) {
+    for (const mock::GpuProfile& gpu : profile->gpus) uuids.push_back(gpu.uuid);
+  }
+  return uuids;
+}
 
 void DevicePluginE2eTest::SetUp() {
   ASSERT_FALSE(dir_.path().empty());

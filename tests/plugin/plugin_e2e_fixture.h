@@ -55,6 +55,10 @@ class DevicePluginE2eTest : public ::testing::Test {
   std::unique_ptr<PluginProcess> plugin_;
 };
 
+// The GPU UUIDs of a shipped mock profile, in index order (a test
+// failure and an empty list when it cannot be loaded).
+std::vector<std::string> ProfileGpuUuids(const std::string& machine);
+
 // The device IDs of a list, in order; and those that are Healthy.
 std::vector<std::string> DeviceIds(const v1beta1::ListAndWatchResponse& list);
 std::set<std::string> HealthyIds(const v1beta1::ListAndWatchResponse& list);
