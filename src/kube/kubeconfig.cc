@@ -68,8 +68,9 @@ class KubeconfigReader {
   // A path field, made absolute against the kubeconfig's directory.
   absl::StatusOr<std::string> Path(const YAML::Node& map, const std::string& field,
                                    const std::string& key) const {
-    ASSIGN_OR_RETURN(std::string path, String(map, field, key));
-    if (path.empty() || path.front() == '/') return path;
+    ASSIGN_OR_RETURN(std::string text, String(map, field, key));
+    const std::filesystem::path path(text);
+    if (path.empty() || path.is_absolute()) return text;
     return (std::filesystem::path(base_dir_) / path).lexically_normal().string();
   }
 
