@@ -7,8 +7,15 @@
 #include <fstream>
 #include <thread>
 
+#include "extender/extender.h"
+#include "extender/extender_metrics.h"
+#include "extender/http_server.h"
+#include "extender/kube_cluster_api.h"
+#include "extender/wire_types.h"
 #include "handoff/node_gpus.h"
 #include "handoff/pod_decision.h"
+#include "httplib.h"
+#include "kube/client.h"
 #include "kube/testing/fake_api_server.h"
 #include "plugin_e2e_fixture.h"
 
@@ -206,6 +213,92 @@ TEST_F(HandoffE2eTest, OffByDefaultTouchesNoApiServer) {
   ASSERT_TRUE(Client("nvidia.com/gpu")->Allocate({{uuids_[0]}}, &response).ok());
   EXPECT_EQ(EnvOf(response, 0, "NVIDIA_VISIBLE_DEVICES"), uuids_[0]);
   EXPECT_EQ(api_->Requests().size(), 0u);
+}
+
+// The whole chain: the plugin publishes the node's GPUs, the extender (its
+// HTTP server, watching the same API server) filters and binds a pod that
+// asks for a quarter of a GPU, and the plugin's Allocate hands out the GPU
+// and share the extender wrote on the pod.
+TEST_F(HandoffE2eTest, ExtenderDecisionReachesAllocate) {
+  nlohmann::json node = *api_->GetNode(kNode);
+  node["status"]["allocatable"] = {{"cpu", "96"}, {"memory", "1Ti"}, {"nvidia.com/gpu", "8"}};
+  ASSERT_TRUE(api_->UpdateNode(node).ok());
+  LaunchWithHandoff();
+  ASSERT_TRUE(WaitRegistered());
+
+  absl::StatusOr<std::unique_ptr<kube::Client>> client =
+      kube::Client::Create(api_->client_config());
+  ASSERT_TRUE(client.ok()) << client.status();
+  extender::KubeClusterApi cluster_api(client->get());
+  extender::ClusterModel model;
+  extender::ExtenderMetrics metrics;
+  absl::StatusOr<std::unique_ptr<extender::Extender>> extender =
+      extender::Extender::Create({}, &model, &cluster_api, &metrics);
+  ASSERT_TRUE(extender.ok()) << extender.status();
+  extender::ClusterSync sync(client->get(), &model, extender->get());
+  sync.Start();
+  ASSERT_TRUE(sync.WaitForSync(absl::Seconds(10)));
+  extender::HttpServerOptions options;
+  options.listen = "127.0.0.1:0";
+  absl::StatusOr<std::unique_ptr<extender::ExtenderHttpServer>> server =
+      extender::ExtenderHttpServer::Start(options, extender->get(), &metrics,
+                                          [&sync] { return sync.synced(); });
+  ASSERT_TRUE(server.ok()) << server.status();
+  httplib::Client http("127.0.0.1", (*server)->port());
+
+  nlohmann::json pod = kube::testing::PodObject("default", "quarter");
+  pod["metadata"]["uid"] = "uid-quarter";
+  pod["spec"]["containers"][0]["resources"] = {
+      {"limits", {{"nvidia.com/gpu", "1"}, {"gpulet.io/gpu-milli", "250"}}}};
+  pod["status"] = {{"phase", "Pending"}};
+  ASSERT_TRUE(api_->AddPod(pod).ok());
+
+  // The extender sees the node's GPUs once the plugin has published them.
+  extender::ExtenderArgs args;
+  args.pod = pod;
+  args.node_names = std::vector<std::string>{kNode};
+  std::string chosen;
+  auto deadline = std::chrono::steady_clock::now() + kE2eWait;
+  while (chosen.empty() && std::chrono::steady_clock::now() < deadline) {
+    httplib::Result result =
+        http.Post("/filter", extender::EncodeExtenderArgs(args), "application/json");
+    ASSERT_TRUE(result);
+    absl::StatusOr<extender::ExtenderFilterResult> filtered =
+        extender::DecodeExtenderFilterResult(result->body);
+    ASSERT_TRUE(filtered.ok()) << filtered.status();
+    if (filtered->node_names.has_value() && filtered->node_names->size() == 1) {
+      chosen = (*filtered->node_names)[0];
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ASSERT_EQ(chosen, kNode) << plugin_->Log();
+  httplib::Result bound = http.Post(
+      "/bind", extender::EncodeExtenderBindingArgs({"quarter", "default", "uid-quarter", kNode}),
+      "application/json");
+  ASSERT_TRUE(bound);
+  ASSERT_EQ(extender::DecodeExtenderBindingResult(bound->body)->error, "");
+
+  absl::StatusOr<handoff::PodDecision> decision = handoff::DecodePodDecision(
+      Annotation(*api_->GetPod("default", "quarter"), "gpulet.io/decision"));
+  ASSERT_TRUE(decision.ok()) << decision.status();
+  ASSERT_EQ(decision->containers.size(), 1u);
+  const handoff::GpuGrant& grant = decision->containers[0].gpus[0];
+  EXPECT_EQ(grant.milli, 250);
+  EXPECT_EQ(grant.uuid, uuids_[grant.index]);
+
+  // The kubelet offers some other GPU; the plugin hands out the decided one.
+  const std::string& offered = uuids_[(grant.index + 1) % uuids_.size()];
+  v1beta1::AllocateResponse response;
+  ASSERT_TRUE(Client("nvidia.com/gpu")->Allocate({{offered}}, &response).ok());
+  EXPECT_EQ(EnvOf(response, 0, "NVIDIA_VISIBLE_DEVICES"), grant.uuid) << plugin_->Log();
+  EXPECT_EQ(EnvOf(response, 0, "GPULET_GPU_MILLI"), "250");
+  EXPECT_EQ(EnvOf(response, 0, "CUDA_MPS_ACTIVE_THREAD_PERCENTAGE"), "25");
+  EXPECT_TRUE(WaitForPod("quarter", [](const nlohmann::json& pod) {
+    return Annotation(pod, "gpulet.io/bind-phase") == "success";
+  })) << plugin_->Log();
+  (*server)->Stop();
+  sync.Stop();
 }
 
 }  // namespace
