@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/absl_string_view.h"
+#include "kube/curl_library.h"
 
 namespace gpulet::kube {
 namespace {
@@ -19,11 +20,6 @@ constexpr size_t kMaxPooledHandles = 8;
 // A bound on a collected (non-streamed) body; a full pod list of a large
 // cluster is well below it.
 constexpr size_t kMaxBodyBytes = size_t{256} << 20;
-
-void GlobalInitOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 struct Exchange {
   const HttpRequest* request;
@@ -36,7 +32,7 @@ size_t OnWrite(char* data, size_t size, size_t count, void* user) {
   auto* ex = static_cast<Exchange*>(user);
   size_t n = size * count;
   long code = 0;
-  curl_easy_getinfo(ex->handle, CURLINFO_RESPONSE_CODE, &code);
+  Curl().easy_getinfo(ex->handle, CURLINFO_RESPONSE_CODE, &code);
   if (ex->request->on_data && code >= 200 && code < 300) {
     return ex->request->on_data(std::string_view(data, n)) ? n : 0;
   }
@@ -78,7 +74,7 @@ int OnCloseSocket(void* user, curl_socket_t fd) {
 absl::Status TransportError(const HttpRequest& request, CURLcode code, const char* detail,
                             const StreamCanceller* canceller) {
   std::string where = absl::StrCat(request.method, " ", request.path, ": ");
-  std::string what = detail[0] != '\0' ? detail : curl_easy_strerror(code);
+  std::string what = detail[0] != '\0' ? detail : Curl().easy_strerror(code);
   if (canceller != nullptr && canceller->cancelled()) {
     return absl::CancelledError(absl::StrCat(where, "cancelled"));
   }
@@ -141,14 +137,14 @@ absl::StatusOr<std::unique_ptr<CurlTransport>> CurlTransport::Create(
     return absl::InvalidArgumentError(absl::StrCat(
         "server \"", config.server, "\": must start with https:// or http://"));
   }
-  GlobalInitOnce();
+  if (absl::Status loaded = LoadCurl(); !loaded.ok()) return loaded;
   ClientConfig copy = config;
   while (!copy.server.empty() && copy.server.back() == '/') copy.server.pop_back();
   return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(copy)));
 }
 
 CurlTransport::~CurlTransport() {
-  for (void* handle : idle_) curl_easy_cleanup(static_cast<CURL*>(handle));
+  for (void* handle : idle_) Curl().easy_cleanup(static_cast<CURL*>(handle));
 }
 
 void* CurlTransport::Acquire() {
@@ -160,11 +156,11 @@ void* CurlTransport::Acquire() {
       return handle;
     }
   }
-  return curl_easy_init();
+  return Curl().easy_init();
 }
 
 void CurlTransport::Release(void* handle) {
-  curl_easy_reset(static_cast<CURL*>(handle));
+  Curl().easy_reset(static_cast<CURL*>(handle));
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (idle_.size() < kMaxPooledHandles) {
@@ -172,7 +168,7 @@ void CurlTransport::Release(void* handle) {
       return;
     }
   }
-  curl_easy_cleanup(static_cast<CURL*>(handle));
+  Curl().easy_cleanup(static_cast<CURL*>(handle));
 }
 
 void CurlTransport::ApplyTls(void* h) const {
@@ -183,25 +179,25 @@ void CurlTransport::ApplyTls(void* h) const {
   };
   if (!config_.ca_data.empty()) {
     curl_blob ca = blob(config_.ca_data);
-    curl_easy_setopt(handle, CURLOPT_CAINFO_BLOB, &ca);
+    Curl().easy_setopt(handle, CURLOPT_CAINFO_BLOB, &ca);
   } else if (!config_.ca_file.empty()) {
-    curl_easy_setopt(handle, CURLOPT_CAINFO, config_.ca_file.c_str());
+    Curl().easy_setopt(handle, CURLOPT_CAINFO, config_.ca_file.c_str());
   }
   if (!config_.client_cert_data.empty()) {
     curl_blob cert = blob(config_.client_cert_data);
-    curl_easy_setopt(handle, CURLOPT_SSLCERT_BLOB, &cert);
+    Curl().easy_setopt(handle, CURLOPT_SSLCERT_BLOB, &cert);
   } else if (!config_.client_cert_file.empty()) {
-    curl_easy_setopt(handle, CURLOPT_SSLCERT, config_.client_cert_file.c_str());
+    Curl().easy_setopt(handle, CURLOPT_SSLCERT, config_.client_cert_file.c_str());
   }
   if (!config_.client_key_data.empty()) {
     curl_blob key = blob(config_.client_key_data);
-    curl_easy_setopt(handle, CURLOPT_SSLKEY_BLOB, &key);
+    Curl().easy_setopt(handle, CURLOPT_SSLKEY_BLOB, &key);
   } else if (!config_.client_key_file.empty()) {
-    curl_easy_setopt(handle, CURLOPT_SSLKEY, config_.client_key_file.c_str());
+    Curl().easy_setopt(handle, CURLOPT_SSLKEY, config_.client_key_file.c_str());
   }
   if (config_.insecure_skip_tls_verify) {
-    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 0L);
+    Curl().easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 0L);
+    Curl().easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 0L);
   }
 }
 
@@ -210,63 +206,63 @@ absl::StatusOr<HttpResponse> CurlTransport::Perform(const HttpRequest& request,
   // A stream gets a handle of its own so that its socket is closed (and the
   // canceller forgets it) when the stream ends.
   bool own_handle = request.canceller != nullptr;
-  CURL* handle = static_cast<CURL*>(own_handle ? curl_easy_init() : Acquire());
+  CURL* handle = static_cast<CURL*>(own_handle ? Curl().easy_init() : Acquire());
   if (handle == nullptr) return absl::ResourceExhaustedError("curl_easy_init failed");
   HttpResponse response;
   Exchange ex{&request, &response, handle};
   std::string url = config_.server + request.path;
   char error[CURL_ERROR_SIZE] = {0};
 
-  curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
+  curl_slist* headers = Curl().slist_append(nullptr, "Accept: application/json");
   if (!request.content_type.empty()) {
-    headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
+    headers = Curl().slist_append(headers, ("Content-Type: " + request.content_type).c_str());
   }
   if (!request.bearer_token.empty()) {
-    headers = curl_slist_append(headers, ("Authorization: Bearer " + request.bearer_token).c_str());
+    headers = Curl().slist_append(headers, ("Authorization: Bearer " + request.bearer_token).c_str());
   }
-  curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(handle, CURLOPT_USERAGENT, "gpulet");
-  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, OnWrite);
-  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &ex);
-  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &ex);
-  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS,
+  Curl().easy_setopt(handle, CURLOPT_URL, url.c_str());
+  Curl().easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  Curl().easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
+  Curl().easy_setopt(handle, CURLOPT_USERAGENT, "gpulet");
+  Curl().easy_setopt(handle, CURLOPT_ERRORBUFFER, error);
+  Curl().easy_setopt(handle, CURLOPT_WRITEFUNCTION, OnWrite);
+  Curl().easy_setopt(handle, CURLOPT_WRITEDATA, &ex);
+  Curl().easy_setopt(handle, CURLOPT_HEADERFUNCTION, OnHeader);
+  Curl().easy_setopt(handle, CURLOPT_HEADERDATA, &ex);
+  Curl().easy_setopt(handle, CURLOPT_TIMEOUT_MS,
                    static_cast<long>(absl::ToInt64Milliseconds(request.timeout)));
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
+  Curl().easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(absl::ToInt64Milliseconds(config_.request_timeout)));
   if (request.method != "GET") {
-    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+    Curl().easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    Curl().easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+    Curl().easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
   }
   if (request.canceller != nullptr) {
     // A watch can sit idle for minutes; keepalive probes notice a peer
     // that vanished without closing the connection.
-    curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(handle, CURLOPT_TCP_KEEPIDLE, 30L);
-    curl_easy_setopt(handle, CURLOPT_TCP_KEEPINTVL, 10L);
-    curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, OnProgress);
-    curl_easy_setopt(handle, CURLOPT_XFERINFODATA, request.canceller);
-    curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
-    curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, request.canceller);
-    curl_easy_setopt(handle, CURLOPT_CLOSESOCKETFUNCTION, OnCloseSocket);
-    curl_easy_setopt(handle, CURLOPT_CLOSESOCKETDATA, request.canceller);
+    Curl().easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
+    Curl().easy_setopt(handle, CURLOPT_TCP_KEEPIDLE, 30L);
+    Curl().easy_setopt(handle, CURLOPT_TCP_KEEPINTVL, 10L);
+    Curl().easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+    Curl().easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    Curl().easy_setopt(handle, CURLOPT_XFERINFODATA, request.canceller);
+    Curl().easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
+    Curl().easy_setopt(handle, CURLOPT_OPENSOCKETDATA, request.canceller);
+    Curl().easy_setopt(handle, CURLOPT_CLOSESOCKETFUNCTION, OnCloseSocket);
+    Curl().easy_setopt(handle, CURLOPT_CLOSESOCKETDATA, request.canceller);
   }
   ApplyTls(handle);
 
-  CURLcode rc = curl_easy_perform(handle);
-  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.code);
+  CURLcode rc = Curl().easy_perform(handle);
+  Curl().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.code);
   curl_off_t connect_time = 0;
-  curl_easy_getinfo(handle, CURLINFO_CONNECT_TIME_T, &connect_time);
+  Curl().easy_getinfo(handle, CURLINFO_CONNECT_TIME_T, &connect_time);
   *connected = connect_time > 0 || response.code != 0;
-  curl_slist_free_all(headers);
+  Curl().slist_free_all(headers);
   if (own_handle) {
-    curl_easy_cleanup(handle);
+    Curl().easy_cleanup(handle);
   } else {
     Release(handle);
   }
