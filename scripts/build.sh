@@ -20,6 +20,9 @@ if command -v ccache >/dev/null; then
   # Relative paths in the cache keys let another checkout of the same
   # sources reuse the objects.
   export CCACHE_BASEDIR="$PWD"
+  # -g writes the build directory into the objects, so ccache hashes it by
+  # default; a fresh clone at a new path would then rebuild everything.
+  export CCACHE_NOHASHDIR=1
   export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 fi
 
