@@ -32,16 +32,18 @@ std::string ItemName(const Json& item) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<std::string>> CandidateNames(
-    const ExtenderArgs& args) {
-  if (args.node_names) return *args.node_names;
+// NodeNames as sent (not copied: a large cluster sends thousands), or the
+// names of the Nodes items, kept in `storage`.
+absl::StatusOr<const std::vector<std::string>*> CandidateNames(
+    const ExtenderArgs& args, std::vector<std::string>& storage) {
+  if (args.node_names) return &*args.node_names;
   if (!args.nodes) {
     return absl::InvalidArgumentError(
         "ExtenderArgs has neither NodeNames nor Nodes");
   }
-  std::vector<std::string> names;
+  std::vector<std::string>& names = storage;
   auto items = args.nodes->find("items");
-  if (items == args.nodes->end() || items->is_null()) return names;
+  if (items == args.nodes->end() || items->is_null()) return &names;
   if (!items->is_array()) {
     return absl::InvalidArgumentError("field \"Nodes.items\" must be a list");
   }
@@ -53,7 +55,7 @@ absl::StatusOr<std::vector<std::string>> CandidateNames(
     }
     names.push_back(std::move(name));
   }
-  return names;
+  return &names;
 }
 
 Extender::Extender(ExtenderOptions options, ClusterModel* model,
@@ -136,10 +138,13 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
   if (!args.pod.is_object()) {
     return FilterError("bad-request", "ExtenderArgs has no Pod");
   }
-  absl::StatusOr<std::vector<std::string>> names = CandidateNames(args);
-  if (!names.ok()) {
-    return FilterError("bad-request", std::string(names.status().message()));
+  std::vector<std::string> storage;
+  absl::StatusOr<const std::vector<std::string>*> found =
+      CandidateNames(args, storage);
+  if (!found.ok()) {
+    return FilterError("bad-request", std::string(found.status().message()));
   }
+  const std::vector<std::string>* names = *found;
   absl::StatusOr<PodDemand> demand = ParsePodDemand(args.pod);
   if (!demand.ok()) {
     return FilterError("bad-pod", std::string(demand.status().message()));
@@ -210,7 +215,10 @@ absl::StatusOr<std::vector<HostPriority>> Extender::Prioritize(
   if (!args.pod.is_object()) {
     return absl::InvalidArgumentError("ExtenderArgs has no Pod");
   }
-  ASSIGN_OR_RETURN(std::vector<std::string> names, CandidateNames(args));
+  std::vector<std::string> storage;
+  ASSIGN_OR_RETURN(const std::vector<std::string>* found,
+                   CandidateNames(args, storage));
+  const std::vector<std::string>& names = *found;
   ASSIGN_OR_RETURN(PodDemand demand, ParsePodDemand(args.pod));
   std::vector<HostPriority> scores;
   std::optional<Grant> grant = grants_.Get(demand.uid);

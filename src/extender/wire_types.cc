@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "extender/fast_args_reader.h"
 
 namespace gpulet::extender {
 namespace {
@@ -137,8 +138,10 @@ Ordered MetaVictimsJson(const std::map<std::string, MetaVictims>& map) {
 }  // namespace
 
 absl::StatusOr<ExtenderArgs> DecodeExtenderArgs(std::string_view text) {
-  ASSIGN_OR_RETURN(Json json, ParseObject(text, "ExtenderArgs"));
   ExtenderArgs args;
+  if (TryReadExtenderArgs(text, args)) return args;
+  args = ExtenderArgs();
+  ASSIGN_OR_RETURN(Json json, ParseObject(text, "ExtenderArgs"));
   ASSIGN_OR_RETURN(std::optional<Json> pod, ObjectField(json, "Pod"));
   if (pod) args.pod = std::move(*pod);
   ASSIGN_OR_RETURN(args.nodes, ObjectField(json, "Nodes"));
