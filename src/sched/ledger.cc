@@ -12,7 +12,7 @@ Ledger::Ledger(std::vector<NodeState> nodes) {
   auto snapshot = std::make_shared<Snapshot>();
   for (NodeState& node : nodes) {
     snapshot->nodes.push_back(std::make_shared<const NodeState>(node));
-    snapshot->view.push_back(snapshot->nodes.back().get());
+    snapshot->view.push_back(snapshot->nodes[snapshot->nodes.size() - 1].get());
   }
   unavailable_.assign(snapshot->nodes.size(), 0);
   current_ = std::move(snapshot);
@@ -26,7 +26,7 @@ std::shared_ptr<const Snapshot> Ledger::snapshot() const {
 void Ledger::PublishLocked(int index, const NodeState& node) {
   auto next = std::make_shared<Snapshot>(*current_);
   next->generation = current_->generation + 1;
-  next->nodes[index] = std::make_shared<const NodeState>(node);
+  next->nodes.set(index, std::make_shared<const NodeState>(node));
   next->view[index] = next->nodes[index].get();
   current_ = std::move(next);
 }
@@ -86,7 +86,7 @@ int Ledger::AddNode(const NodeState& node) {
   auto next = std::make_shared<Snapshot>(*current_);
   next->generation = current_->generation + 1;
   next->nodes.push_back(std::make_shared<const NodeState>(node));
-  next->view.push_back(next->nodes.back().get());
+  next->view.push_back(next->nodes[next->nodes.size() - 1].get());
   current_ = std::move(next);
   unavailable_.push_back(0);
   return static_cast<int>(current_->nodes.size()) - 1;

@@ -8,7 +8,8 @@
 // read-score-commit race HAMi's extender has (docs/scheduler.md §2.5).
 //
 // Thread-safe. Snapshots stay valid (and unchanged) for as long as a reader
-// holds them; publishing a change copies node pointers, not node states.
+// holds them; publishing a change copies one chunk of node pointers
+// (node_table.h), not node states.
 #ifndef GPULET_SCHED_LEDGER_H_
 #define GPULET_SCHED_LEDGER_H_
 
@@ -21,6 +22,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "sched/node_state.h"
+#include "sched/node_table.h"
 #include "sched/policy.h"
 
 namespace gpulet::sched {
@@ -28,7 +30,7 @@ namespace gpulet::sched {
 // The cluster at one generation. Immutable.
 struct Snapshot {
   uint64_t generation = 0;
-  std::vector<std::shared_ptr<const NodeState>> nodes;
+  NodeTable nodes;
   std::vector<const NodeState*> view;  // view[i] == nodes[i].get()
 
   ClusterView cluster() const { return view; }
