@@ -82,11 +82,29 @@ void DeviceEdits::AddDrmNodes(const inventory::Gpu& gpu, ContainerEdits& edits) 
   }
 }
 
+// Mode 755 on the nested device dirs the device uses, in order of first
+// use, as nvidia-ctk writes it; no hook when there are none.
+void DeviceEdits::AddChmodHook(ContainerEdits& edits) const {
+  std::vector<std::string> args = {"--mode", "755"};
+  for (const cdi::DeviceNode& node : edits.device_nodes) {
+    std::string dir = DirName(node.path);
+    if (dir != "/dev/dri" && dir != "/dev/nvidia-caps") continue;
+    if (std::find(args.begin(), args.end(), dir) != args.end()) continue;
+    args.push_back("--path");
+    args.push_back(std::move(dir));
+  }
+  if (args.size() == 2) return;
+  if (auto hook = hooks_.Make(kChmodHook, std::move(args))) {
+    edits.hooks.push_back(*std::move(hook));
+  }
+}
+
 absl::StatusOr<ContainerEdits> DeviceEdits::ForGpu(const inventory::Gpu& gpu) const {
   ContainerEdits edits;
   ASSIGN_OR_RETURN(HostNode node, host_.device_nodes().FindGpu(gpu.minor));
   AddNode(node, edits);
   AddDrmNodes(gpu, edits);
+  AddChmodHook(edits);
   return edits;
 }
 
@@ -113,6 +131,7 @@ absl::StatusOr<ContainerEdits> DeviceEdits::ForMig(const inventory::Gpu& parent,
     AddNode(node, edits);
   }
   if (absl::StrContains(mig.profile, "+gfx")) AddDrmNodes(parent, edits);
+  AddChmodHook(edits);
   return edits;
 }
 
@@ -152,6 +171,7 @@ absl::StatusOr<ContainerEdits> DeviceEdits::AllNodes() const {
   if (edits.device_nodes.empty()) {
     return absl::NotFoundError("management mode: no /dev/nvidia* device node found");
   }
+  AddChmodHook(edits);
   return edits;
 }
 

@@ -1,6 +1,8 @@
 // DeviceEdits: the container edits of one GPU or MIG device (its device
-// nodes and the DRM by-path symlinks), the control nodes every device
-// shares, and the node set of a management spec.
+// nodes, the DRM by-path symlinks and, when enabled, the chmod hook that
+// opens /dev/dri and /dev/nvidia-caps for rootless podman with crun,
+// crun#1047), the control nodes every device shares, and the node set of a
+// management spec.
 //
 // Nodes are looked up through the HostFs's DeviceNodeFinder, so a GPU
 // Operator node whose host /dev lacks them still gets
@@ -55,6 +57,7 @@ class DeviceEdits {
  private:
   void AddNode(const hostfs::DeviceNode& node, ContainerEdits& edits) const;
   void AddDrmNodes(const inventory::Gpu& gpu, ContainerEdits& edits) const;
+  void AddChmodHook(ContainerEdits& edits) const;
 
   const hostfs::HostFs& host_;
   const HookFactory& hooks_;

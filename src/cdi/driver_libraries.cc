@@ -132,7 +132,8 @@ absl::StatusOr<std::string> InferDriverVersion(const LibraryLocator& locator) {
 }
 
 absl::StatusOr<DriverLibraries> LocateDriverLibraries(const LibraryLocator& locator,
-                                                      const std::string& version) {
+                                                      const std::string& version,
+                                                      bool explicit_libraries) {
   DriverLibraries out;
   std::string pattern = absl::StrCat("lib*.so.", version);
   std::vector<std::string> dirs;
@@ -154,6 +155,12 @@ absl::StatusOr<DriverLibraries> LocateDriverLibraries(const LibraryLocator& loca
     for (const std::string& path : locator.Glob(dir, any_version)) collector.Add(path);
     for (const std::string& path : locator.Glob(hostfs::JoinPath(dir, "vdpau"), any_version)) {
       collector.Add(path);
+    }
+    if (!explicit_libraries) continue;
+    for (std::string_view name : kExplicitDriverLibraries) {
+      for (const std::string& in : {dir, hostfs::JoinPath(dir, "nvidia")}) {
+        for (const std::string& path : locator.Glob(in, name)) collector.Add(path);
+      }
     }
   }
   for (std::string_view graphics : kGraphicsPatterns) {

@@ -12,6 +12,7 @@
 #define GPULET_CDI_DRIVER_LIBRARIES_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -55,10 +56,22 @@ struct DriverLibraries {
 // saying what was looked for when neither exists.
 absl::StatusOr<std::string> InferDriverVersion(const LibraryLocator& locator);
 
-// Locates the libraries of driver `version`. FailedPrecondition naming the
-// pattern when no "lib*.so.<version>" is found at all (wrong driver root).
+// The libraries the feature flag enable-explicit-driver-libraries adds, by
+// file name, looked for in the driver's library dirs and their nvidia/
+// subdirs as nvidia-ctk does: GLVND, OpenCL and the NVIDIA API libraries
+// that carry no driver version suffix.
+inline constexpr std::string_view kExplicitDriverLibraries[] = {
+    "libEGL.so",     "libGL.so",      "libGLESv1_CM.so",  "libGLESv2.so",
+    "libGLX.so",     "libGLdispatch.so", "libOpenCL.so",  "libOpenGL.so",
+    "libnvidia-api.so", "libnvidia-egl-xcb.so", "libnvidia-egl-xlib.so"};
+
+// Locates the libraries of driver `version`, plus kExplicitDriverLibraries
+// (symlink-resolved, so "libEGL.so" mounts the file it names) when
+// `explicit_libraries`. FailedPrecondition naming the pattern when no
+// "lib*.so.<version>" is found at all (wrong driver root).
 absl::StatusOr<DriverLibraries> LocateDriverLibraries(const LibraryLocator& locator,
-                                                      const std::string& version);
+                                                      const std::string& version,
+                                                      bool explicit_libraries = false);
 
 }  // namespace gpulet::cdi
 

@@ -15,14 +15,20 @@ constexpr std::string_view kAllHooks[] = {
     kUpdateApplicationProfileHook,
     kChmodHook};
 
-absl::Status CheckKnown(std::string_view flag, std::string_view name) {
+// Whether `name` is a hook gpulet writes; when it is not, a line for
+// `warnings` says it is ignored.
+bool IsKnown(std::string_view which, std::string_view name,
+             std::vector<std::string>* warnings) {
   for (std::string_view known : kAllHooks) {
-    if (known == name) return absl::OkStatus();
+    if (known == name) return true;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      AsAbsl(flag), " \"", AsAbsl(name),
-      "\" is not a hook (create-symlinks, update-ldcache, enable-cuda-compat, "
-      "disable-device-node-modification, update-application-profile, chmod)"));
+  if (warnings != nullptr) {
+    warnings->push_back(absl::StrCat(
+        AsAbsl(which), " hook \"", AsAbsl(name),
+        "\" is not one gpulet writes (create-symlinks, update-ldcache, enable-cuda-compat, "
+        "disable-device-node-modification, update-application-profile, chmod); ignored"));
+  }
+  return false;
 }
 
 }  // namespace
@@ -36,22 +42,21 @@ HookSet::HookSet() {
 }
 
 absl::StatusOr<HookSet> HookSet::Create(const std::vector<std::string>& disabled,
-                                        const std::vector<std::string>& enabled) {
+                                        const std::vector<std::string>& enabled,
+                                        std::vector<std::string>* warnings) {
   HookSet set;
   for (const std::string& name : disabled) {
     if (name == "all") {
       set.enabled_.clear();
-      continue;
+    } else if (!name.empty() && IsKnown("disabled", name, warnings)) {
+      set.enabled_.erase(name);
     }
-    if (absl::Status known = CheckKnown("--disable-hook", name); !known.ok()) return known;
-    set.enabled_.erase(name);
   }
   for (const std::string& name : enabled) {
     if (name == "all") {
       return absl::InvalidArgumentError("--enable-hook \"all\" is not allowed: name the hooks");
     }
-    if (absl::Status known = CheckKnown("--enable-hook", name); !known.ok()) return known;
-    set.enabled_.insert(name);
+    if (!name.empty() && IsKnown("enabled", name, warnings)) set.enabled_.insert(name);
   }
   return set;
 }

@@ -39,14 +39,20 @@ class HookSet {
   // nvidia-cdi-hook on the node fails the container on an unknown hook).
   HookSet();
 
-  // Applies --disable-hook then --enable-hook. "all" in `disabled` drops
-  // every hook; enabling wins over disabling. InvalidArgument quoting an
-  // unknown hook name, or "all" in `enabled`.
+  // Applies the disabled hooks (--disable-hook, the device plugin's
+  // --cdi-disable-hooks), then the enabled ones (--enable-hook). "all" in
+  // `disabled` drops every hook; enabling wins over disabling. Empty names
+  // are skipped. A name gpulet does not know is ignored, as nvidia-ctk
+  // ignores it, with one line in `warnings` (may be null) quoting it.
+  // InvalidArgument for "all" in `enabled`, which nvidia-ctk rejects too.
   static absl::StatusOr<HookSet> Create(const std::vector<std::string>& disabled,
-                                        const std::vector<std::string>& enabled);
+                                        const std::vector<std::string>& enabled,
+                                        std::vector<std::string>* warnings = nullptr);
 
   bool enabled(std::string_view name) const { return enabled_.contains(name); }
   void Disable(std::string_view name) { enabled_.erase(std::string(name)); }
+  // The enabled hooks, sorted.
+  std::vector<std::string> Enabled() const { return {enabled_.begin(), enabled_.end()}; }
 
  private:
   std::set<std::string, std::less<>> enabled_;

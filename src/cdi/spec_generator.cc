@@ -103,7 +103,7 @@ absl::StatusOr<std::vector<Device>> NvmlDevices(const hostfs::HostFs& host,
   ASSIGN_OR_RETURN(std::vector<Selected> selected,
                    SelectDevices(inventory, options.device_ids));
   DeviceEdits builder(host, hooks, MigMinorsIfNeeded(host, selected, warnings),
-                      options.additional_gids);
+                      options.features.additional_gids);
   std::vector<Device> devices;
   for (const Selected& device : selected) {
     absl::StatusOr<ContainerEdits> edits =
@@ -131,7 +131,7 @@ absl::StatusOr<std::vector<Device>> Devices(const hostfs::HostFs& host,
                                             const GenerateOptions& options,
                                             const HookFactory& hooks, Spec& spec,
                                             std::vector<std::string>& warnings) {
-  DeviceEdits builder(host, hooks, std::nullopt, options.additional_gids);
+  DeviceEdits builder(host, hooks, std::nullopt, options.features.additional_gids);
   if (options.mode == GenerateMode::kManagement) {
     ASSIGN_OR_RETURN(ContainerEdits all, builder.AllNodes());
     return std::vector<Device>{Device{"all", {}, std::move(all)}};
@@ -139,8 +139,9 @@ absl::StatusOr<std::vector<Device>> Devices(const hostfs::HostFs& host,
   ContainerEdits control = builder.ControlNodes();
   spec.edits.device_nodes = control.device_nodes;
   spec.edits.additional_gids = control.additional_gids;
-  if (auto hook = hooks.Make(kDisableDeviceNodeModificationHook)) {
-    spec.edits.hooks.push_back(*std::move(hook));
+  // After the library hooks, in nvidia-ctk's order.
+  for (std::string_view name : {kDisableDeviceNodeModificationHook, kUpdateApplicationProfileHook}) {
+    if (auto hook = hooks.Make(name)) spec.edits.hooks.push_back(*std::move(hook));
   }
   if (options.device_ids == std::vector<std::string>{"none"}) {
     ContainerEdits empty;
@@ -180,9 +181,11 @@ absl::StatusOr<GeneratedSpec> GenerateSpec(const hostfs::HostFs& host,
   HookFactory hooks(options.hook_path, hook_set);
   LibraryLocator locator(host.view(), host.roots(), options.library_search_paths);
   ASSIGN_OR_RETURN(std::string version, DriverVersion(inventory, locator));
-  ASSIGN_OR_RETURN(DriverLibraries libraries, LocateDriverLibraries(locator, version));
+  ASSIGN_OR_RETURN(DriverLibraries libraries, LocateDriverLibraries(locator, version, options.features.explicit_driver_libraries));
+  ExtrasOptions extras_options = options.extras;
+  extras_options.ipc_sockets = extras_options.ipc_sockets && options.features.ipc_sockets;
   DriverExtras extras = LocateDriverExtras(host.view(), host.roots(), version,
-                                           libraries.host_library_dirs, options.extras);
+                                           libraries.host_library_dirs, extras_options);
 
   GeneratedSpec out;
   out.warnings = libraries.warnings;

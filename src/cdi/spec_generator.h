@@ -21,6 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "cdi/driver_extras.h"
+#include "cdi/feature_flags.h"
 #include "cdi/hooks.h"
 #include "cdi/spec.h"
 #include "hostfs/host_fs.h"
@@ -55,8 +56,12 @@ struct GenerateOptions {
   ExtrasOptions extras;
   std::string hook_path = std::string(kDefaultHookPath);
   std::string ldconfig_path;
+  // The hooks written, wherever hooks are emitted (common edits, each
+  // device, the spec's own): HookSet::Create(disabled, enabled).
   HookSet hooks;
-  bool additional_gids = true;
+  // --feature-flag values: FeatureFlags::Parse. `features.ipc_sockets`
+  // overrides `extras.ipc_sockets`.
+  FeatureFlags features;
 };
 
 struct GeneratedSpec {

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <memory>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
 #include "cdi/spec_file.h"
@@ -33,24 +34,28 @@ std::optional<std::string> FlagOrEnv(const CLI::Option* option, const std::strin
   return env.Get(var);
 }
 
-// A repeatable flag, or its comma-separated environment variable.
+// Appends the items of `text` split at any of `separators`, trimmed as
+// urfave/cli trims slice items; empty items are dropped.
+void AppendItems(std::string_view text, const char* separators, std::vector<std::string>& out) {
+  for (absl::string_view part : absl::StrSplit(absl::string_view(text.data(), text.size()),
+                                               absl::ByAnyChar(separators))) {
+    part = absl::StripAsciiWhitespace(part);
+    if (!part.empty()) out.emplace_back(part);
+  }
+}
+
+// A repeatable flag, or its environment variable, each value a list split
+// at `separators` (paths also at ':'; names only at ',', as urfave/cli).
 std::vector<std::string> ListOrEnv(const CLI::Option* option,
                                    const std::vector<std::string>& values,
-                                   const Environment& env, std::string_view var) {
+                                   const Environment& env, std::string_view var,
+                                   const char* separators = ",:") {
   std::vector<std::string> out;
   if (option->count() > 0) {
-    for (const std::string& value : values) {
-      for (absl::string_view part : absl::StrSplit(value, absl::ByAnyChar(",:"), absl::SkipEmpty())) {
-        out.emplace_back(part);
-      }
-    }
+    for (const std::string& value : values) AppendItems(value, separators, out);
     return out;
   }
-  if (std::optional<std::string> text = env.Get(var)) {
-    for (absl::string_view part : absl::StrSplit(*text, absl::ByAnyChar(",:"), absl::SkipEmpty())) {
-      out.emplace_back(part);
-    }
-  }
+  if (std::optional<std::string> text = env.Get(var)) AppendItems(*text, separators, out);
   return out;
 }
 
@@ -124,8 +129,8 @@ absl::StatusOr<cdi::GenerateOptions> ResolveGenerateOptions(const GenerateFlags&
   }
   ASSIGN_OR_RETURN(options.name_strategies,
                    ParseStrategies(ListOrEnv(o.at("strategy"), f.strategies, env,
-                                             "NVIDIA_CTK_CDI_GENERATE_DEVICE_NAME_STRATEGIES")));
-  options.device_ids = ListOrEnv(o.at("device-id"), f.device_ids, env, "NVIDIA_CTK_CDI_GENERATE_DEVICE_IDS");
+                                             "NVIDIA_CTK_CDI_GENERATE_DEVICE_NAME_STRATEGIES", ",")));
+  options.device_ids = ListOrEnv(o.at("device-id"), f.device_ids, env, "NVIDIA_CTK_CDI_GENERATE_DEVICE_IDS", ",");
   if (options.device_ids == std::vector<std::string>{"all"}) options.device_ids.clear();
   options.all_device = !(f.no_all_device || env.Get("NVIDIA_CTK_CDI_GENERATE_NO_ALL_DEVICE") == "true");
   options.library_search_paths = ListOrEnv(o.at("library"), f.library_paths, env, "NVIDIA_CTK_CDI_GENERATE_LIBRARY_SEARCH_PATHS");
@@ -133,15 +138,16 @@ absl::StatusOr<cdi::GenerateOptions> ResolveGenerateOptions(const GenerateFlags&
   options.extras.config_search_paths = ListOrEnv(o.at("config"), f.config_paths, env, "NVIDIA_CTK_CDI_GENERATE_CONFIG_SEARCH_PATHS");
   if (auto v = FlagOrEnv(o.at("hook"), f.hook_path, env, "NVIDIA_CTK_CDI_HOOK_PATH")) options.hook_path = *v;
   if (auto v = FlagOrEnv(o.at("ldconfig"), f.ldconfig_path, env, "NVIDIA_CTK_CDI_GENERATE_LDCONFIG_PATH")) options.ldconfig_path = *v;
+  std::vector<std::string> ignored;
   ASSIGN_OR_RETURN(options.hooks,
                    cdi::HookSet::Create(
-                       ListOrEnv(o.at("disable"), f.disabled, env, "NVIDIA_CTK_CDI_GENERATE_DISABLED_HOOKS"),
-                       ListOrEnv(o.at("enable"), f.enabled, env, "NVIDIA_CTK_CDI_GENERATE_ENABLED_HOOKS")));
-  for (const std::string& flag : ListOrEnv(o.at("feature"), f.feature_flags, env, "NVIDIA_CTK_CDI_GENERATE_FEATURE_FLAGS")) {
-    if (flag == "no-additional-gids-for-device-nodes") options.additional_gids = false;
-    else if (flag == "disable-ipc-discoverer") options.extras.ipc_sockets = false;
-    else spdlog::warn("feature flag \"{}\" has no effect in gpulet", flag);
-  }
+                       ListOrEnv(o.at("disable"), f.disabled, env, "NVIDIA_CTK_CDI_GENERATE_DISABLED_HOOKS", ","),
+                       ListOrEnv(o.at("enable"), f.enabled, env, "NVIDIA_CTK_CDI_GENERATE_ENABLED_HOOKS", ","),
+                       &ignored));
+  options.features = cdi::FeatureFlags::Parse(
+      ListOrEnv(o.at("feature"), f.feature_flags, env, "NVIDIA_CTK_CDI_GENERATE_FEATURE_FLAGS", ","),
+      &ignored);
+  for (const std::string& line : ignored) spdlog::warn("{}", line);
   return options;
 }
 
@@ -233,10 +239,10 @@ void AddGenerate(CLI::App& cdi, const CommandContext& context, CommandRunner& ru
   o["ldconfig"] = sub->add_option("--ldconfig-path", f->ldconfig_path, "ldconfig for the update-ldcache hook");
   o["vendor"] = sub->add_option("--vendor,--cdi-vendor", f->vendor, "CDI vendor (default nvidia.com)");
   o["class"] = sub->add_option("--class,--cdi-class", f->device_class, "CDI class (default gpu)");
-  o["disable"] = sub->add_option("--disable-hook,--disable-hooks", f->disabled, "hooks to leave out; all for every hook");
-  o["enable"] = sub->add_option("--enable-hook,--enable-hooks", f->enabled, "hooks to keep even when disabled");
+  o["disable"] = sub->add_option("--disable-hook,--disable-hooks", f->disabled, "hooks to leave out, repeatable or comma-separated; all for every hook (env NVIDIA_CTK_CDI_GENERATE_DISABLED_HOOKS)");
+  o["enable"] = sub->add_option("--enable-hook,--enable-hooks", f->enabled, "hooks to keep even when disabled, e.g. chmod (env NVIDIA_CTK_CDI_GENERATE_ENABLED_HOOKS)");
   o["device-id"] = sub->add_option("--device-id,--device-ids,--device,--devices", f->device_ids, "GPU index, UUID or MIG i:j to include (default all)");
-  o["feature"] = sub->add_option("--feature-flag,--feature-flags", f->feature_flags, "e.g. no-additional-gids-for-device-nodes");
+  o["feature"] = sub->add_option("--feature-flag,--feature-flags", f->feature_flags, "e.g. no-additional-gids-for-device-nodes, disable-ipc-discoverer (env NVIDIA_CTK_CDI_GENERATE_FEATURE_FLAGS)");
   sub->add_flag("--no-all-device", f->no_all_device, "do not add the \"all\" device");
   const Environment* env = context.environment;
   sub->callback([&runner, f, env] { runner = [f, env] { return RunGenerate(*f, *env); }; });

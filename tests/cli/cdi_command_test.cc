@@ -17,6 +17,7 @@ namespace gpulet::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 class CdiGenerateTest : public ::testing::Test {
@@ -41,6 +42,26 @@ class CdiGenerateTest : public ::testing::Test {
   }
 
   std::string Uuid(int index) const { return profile_.gpus[index].uuid; }
+
+  // The JSON spec of a run that must succeed.
+  std::string Json(const std::string& args, const std::string& env = "") {
+    GpuletRun run = Generate("--format json " + args, env);
+    EXPECT_EQ(run.exit_code, 0) << args << " " << env << "\n" << run.err;
+    return run.out;
+  }
+
+  // The hook names ("nvidia-cdi-hook <name> ...") of a JSON spec, anywhere.
+  static std::set<std::string> HookNames(const std::string& json) {
+    absl::StatusOr<cdi::Spec> spec = cdi::ParseSpec(json, cdi::SpecFormat::kJson);
+    EXPECT_TRUE(spec.ok()) << spec.status() << "\n" << json;
+    std::set<std::string> names;
+    if (!spec.ok()) return names;
+    for (const cdi::Hook& hook : spec->edits.hooks) names.insert(hook.args.at(1));
+    for (const cdi::Device& device : spec->devices) {
+      for (const cdi::Hook& hook : device.edits.hooks) names.insert(hook.args.at(1));
+    }
+    return names;
+  }
 
   FakeDriverRoot driver_{"550.54.15", 8};
   mock::MachineProfile profile_ = *mock::LoadMachineProfile("dgx-h100");
@@ -138,6 +159,72 @@ TEST_F(CdiGenerateTest, OutputFileIsWrittenWithMode0644AndItsExtensionsFormat) {
   EXPECT_EQ(validate.exit_code, 0) << validate.err;
 }
 
+TEST_F(CdiGenerateTest, DisableHookRepeatedCommaSeparatedAliasedAndFromEnv) {
+  EXPECT_EQ(HookNames(Json("")),
+            (std::set<std::string>{"create-symlinks", "disable-device-node-modification",
+                                   "enable-cuda-compat", "update-ldcache"}));
+  std::string flags =
+      Json("--disable-hook enable-cuda-compat --disable-hooks update-ldcache,chmod");
+  EXPECT_EQ(HookNames(flags),
+            (std::set<std::string>{"create-symlinks", "disable-device-node-modification"}));
+  EXPECT_EQ(Json("", "NVIDIA_CTK_CDI_GENERATE_DISABLED_HOOKS=enable-cuda-compat,update-ldcache"),
+            flags);
+  EXPECT_EQ(HookNames(Json("--disable-hook update-ldcache",
+                           "NVIDIA_CTK_CDI_GENERATE_DISABLED_HOOKS=all")),
+            (std::set<std::string>{"create-symlinks", "disable-device-node-modification",
+                                   "enable-cuda-compat"}))
+      << "the flag wins over the variable";
+}
+
+TEST_F(CdiGenerateTest, DisableHookAllWritesAValidSpecWithoutHooks) {
+  std::string all = Json("--disable-hook all");
+  EXPECT_TRUE(HookNames(all).empty());
+  EXPECT_EQ(Names(all, cdi::SpecFormat::kJson).size(), 17u);
+  std::string path = driver_.path() + "/no-hooks.json";
+  ASSERT_EQ(Generate("--disable-hooks=all --output " + path).exit_code, 0);
+  GpuletRun validate = RunGpulet("", "cdi validate " + path);
+  EXPECT_EQ(validate.exit_code, 0) << validate.err;
+  // --enable-hook keeps a named hook through "all", as in nvidia-ctk.
+  EXPECT_EQ(HookNames(Json("--disable-hook all --enable-hook update-ldcache",
+                           "NVIDIA_CTK_CDI_GENERATE_ENABLED_HOOKS=enable-cuda-compat")),
+            std::set<std::string>{"update-ldcache"});
+}
+
+TEST_F(CdiGenerateTest, UnknownHooksAndFeatureFlagsAreIgnoredWithAWarning) {
+  std::string defaults = Json("");
+  GpuletRun run = Generate("--format json --disable-hook create-symlink --feature-flag bogus",
+                           "NVIDIA_CTK_CDI_GENERATE_ENABLED_HOOKS=CHMOD");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, defaults);
+  EXPECT_THAT(run.err, HasSubstr("disabled hook \"create-symlink\" is not one gpulet writes"));
+  EXPECT_THAT(run.err, HasSubstr("enabled hook \"CHMOD\""));
+  EXPECT_THAT(run.err, HasSubstr("feature flag \"bogus\""));
+  // Empty list items are no names at all.
+  GpuletRun empty = Generate("--format json --disable-hook , --feature-flags=,",
+                             "NVIDIA_CTK_CDI_GENERATE_DISABLED_HOOKS=,,");
+  ASSERT_EQ(empty.exit_code, 0) << empty.err;
+  EXPECT_EQ(empty.out, defaults);
+  EXPECT_THAT(empty.err, Not(HasSubstr("ignored")));
+}
+
+TEST_F(CdiGenerateTest, FeatureFlagsFromFlagAndEnv) {
+  driver_.Touch("/run/nvidia-persistenced/socket");
+  std::string defaults = Json("");
+  EXPECT_THAT(defaults, HasSubstr("/run/nvidia-persistenced/socket"));
+  GpuletRun flag = Generate("--format json --feature-flag disable-ipc-discoverer "
+                            "--feature-flags disable-nvsandbox-utils");
+  ASSERT_EQ(flag.exit_code, 0) << flag.err;
+  EXPECT_THAT(flag.out, Not(HasSubstr("/run/nvidia-persistenced/socket")));
+  EXPECT_THAT(flag.err, Not(HasSubstr("feature flag"))) << "both are known";
+  EXPECT_EQ(Json("", "NVIDIA_CTK_CDI_GENERATE_FEATURE_FLAGS="
+                     "disable-ipc-discoverer,disable-nvsandbox-utils"),
+            flag.out);
+  EXPECT_EQ(Json("--feature-flag disable-nvsandboxutils",
+                 "NVIDIA_CTK_CDI_GENERATE_FEATURE_FLAGS=disable-ipc-discoverer"),
+            defaults)
+      << "the flag wins over the variable";
+}
+
 TEST_F(CdiGenerateTest, BadValuesExitWithOneClearLine) {
   struct Case {
     std::string args, env;
@@ -151,6 +238,8 @@ TEST_F(CdiGenerateTest, BadValuesExitWithOneClearLine) {
        "--device-name-strategy \"serial\" is not index, uuid or type-index"},
       {"", "NVIDIA_CTK_CDI_GENERATE_DEVICE_NAME_STRATEGIES=bogus", 2, "\"bogus\""},
       {"--mode wsl2", "", 2, "--mode \"wsl2\" is not auto, nvml or management"},
+      {"--enable-hook all", "", 2, "--enable-hook \"all\" is not allowed"},
+      {"--disable-hook all", "NVIDIA_CTK_CDI_GENERATE_ENABLED_HOOKS=chmod,all", 2, "\"all\""},
       {"--vendor 'bad vendor!'", "", 1, "bad vendor!"},
       {"--device-id 42", "", 1, "42"},
       {"--output /nonexistent-dir/x/spec.json", "", 1, "/nonexistent-dir/x"},

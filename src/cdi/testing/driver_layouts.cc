@@ -213,4 +213,12 @@ inventory::Inventory FixtureInventory(const std::vector<FixtureGpu>& gpus, int m
   return inventory;
 }
 
+std::unique_ptr<FixtureNode> MakeFixtureNode(DriverLayout layout, int gpus, int mig_gpu) {
+  auto node = std::make_unique<FixtureNode>();
+  hostfs::DriverRoots roots = BuildDriverLayout(node->tree, layout, FixtureGpus(gpus), mig_gpu);
+  node->host = *hostfs::HostFs::Open(*hostfs::HostView::AtPrefix(node->tree.prefix()), roots);
+  node->inventory = FixtureInventory(FixtureGpus(gpus), mig_gpu);
+  return node;
+}
+
 }  // namespace gpulet::cdi::testing

@@ -7,10 +7,13 @@
 #ifndef GPULET_CDI_TESTING_DRIVER_LAYOUTS_H_
 #define GPULET_CDI_TESTING_DRIVER_LAYOUTS_H_
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hostfs/driver_roots.h"
+#include "hostfs/host_fs.h"
 #include "hostfs/testing/fixture_tree.h"
 #include "hostfs/testing/node_layouts.h"
 #include "inventory/inventory.h"
@@ -44,6 +47,17 @@ hostfs::DriverRoots BuildDriverLayout(hostfs::testing::FixtureTree& tree,
 // The inventory NVML would report for the same GPUs (and MIG devices).
 inventory::Inventory FixtureInventory(
     const std::vector<hostfs::testing::FixtureGpu>& gpus, int mig_gpu = -1);
+
+// A fixture node to generate for: its files, the HostFs over them and the
+// matching inventory. Heap-allocated because `host` refers to `tree`.
+struct FixtureNode {
+  hostfs::testing::FixtureTree tree;
+  std::optional<hostfs::HostFs> host;
+  inventory::Inventory inventory;
+};
+
+// BuildDriverLayout + FixtureInventory for `gpus` GPUs (minors 0..gpus-1).
+std::unique_ptr<FixtureNode> MakeFixtureNode(DriverLayout layout, int gpus, int mig_gpu = -1);
 
 }  // namespace gpulet::cdi::testing
 
