@@ -86,6 +86,11 @@ DevicePluginFlagSet::DevicePluginFlagSet(CLI::App& app) : node_(app) {
          "(env CDI_ANNOTATION_PREFIX)");
   String(app, "--nvidia-cdi-hook-path,--nvidia-ctk-path", &ConfigFlags::nvidia_ctk_path,
          "(env NVIDIA_CDI_HOOK_PATH, NVIDIA_CTK_PATH)");
+  List(app, "--cdi-feature-flags", &ConfigFlags::cdi_feature_flags,
+       "feature flags for the plugin's CDI spec, e.g. no-additional-gids-for-device-nodes "
+       "(env CDI_FEATURE_FLAGS)");
+  List(app, "--cdi-disable-hooks", &ConfigFlags::cdi_disable_hooks,
+       "hooks to leave out of the plugin's CDI spec; all for every hook (env CDI_DISABLE_HOOKS)");
   String(app, "--shared-devices-allocation-policy", &ConfigFlags::shared_devices_allocation_policy,
          "distributed or packed (env SHARED_DEVICES_ALLOCATION_POLICY)");
   String(app, "--device-discovery-strategy", &ConfigFlags::device_discovery_strategy,

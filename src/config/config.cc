@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
@@ -44,6 +45,18 @@ std::vector<std::string> SplitList(std::string_view text) {
     items.emplace_back(item);
   }
   return items;
+}
+
+// A urfave/cli string slice: items split at ',' and trimmed; empty items
+// (",,", a trailing comma, an empty variable) are dropped rather than
+// passed on as names.
+absl::StatusOr<std::vector<std::string>> ParseNameList(std::string_view text) {
+  std::vector<std::string> names;
+  for (absl::string_view item : absl::StrSplit(absl::string_view(text.data(), text.size()), ',')) {
+    item = absl::StripAsciiWhitespace(item);
+    if (!item.empty()) names.emplace_back(item);
+  }
+  return names;
 }
 
 absl::StatusOr<std::vector<DeviceListStrategy>> ParseStrategyList(
@@ -181,6 +194,15 @@ absl::Status ResolvePlugin(const ConfigFlags& flags, const PluginFileFlags& file
                                        {"NVIDIA_CDI_HOOK_PATH", "NVIDIA_CTK_PATH"},
                                        ParseString, file.nvidia_ctk_path,
                                        "/usr/bin/nvidia-ctk"));
+  using Names = std::vector<std::string>;
+  ASSIGN_OR_RETURN(p.cdi_feature_flags,
+                   m.Pick<Names>(JoinList(flags.cdi_feature_flags), "--cdi-feature-flags",
+                                 {"CDI_FEATURE_FLAGS"}, ParseNameList, std::optional<Names>(),
+                                 {}));
+  ASSIGN_OR_RETURN(p.cdi_disable_hooks,
+                   m.Pick<Names>(JoinList(flags.cdi_disable_hooks), "--cdi-disable-hooks",
+                                 {"CDI_DISABLE_HOOKS"}, ParseNameList, std::optional<Names>(),
+                                 {}));
   ASSIGN_OR_RETURN(p.shared_devices_allocation_policy,
                    m.Pick<AllocationPolicy>(
                        flags.shared_devices_allocation_policy,

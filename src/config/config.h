@@ -54,6 +54,8 @@ struct ConfigFlags {
   std::optional<std::string> device_id_strategy;
   std::optional<std::string> cdi_annotation_prefix;
   std::optional<std::string> nvidia_ctk_path;        // --nvidia-cdi-hook-path
+  std::optional<std::vector<std::string>> cdi_feature_flags;  // --cdi-feature-flags
+  std::optional<std::vector<std::string>> cdi_disable_hooks;  // --cdi-disable-hooks
   std::optional<std::string> shared_devices_allocation_policy;
   std::optional<std::vector<int>> imex_channel_ids;
   std::optional<bool> imex_required;
@@ -72,6 +74,11 @@ struct PluginConfig {
   DeviceIdStrategy device_id_strategy = DeviceIdStrategy::kUuid;
   std::string cdi_annotation_prefix = "cdi.k8s.io/";
   std::string nvidia_ctk_path = "/usr/bin/nvidia-ctk";
+  // What the plugin's CDI spec is generated with, as given (names are
+  // checked by the generator, which warns about those it ignores). NVIDIA's
+  // config file has no field for either: flag, then env, then empty.
+  std::vector<std::string> cdi_feature_flags;
+  std::vector<std::string> cdi_disable_hooks;
   AllocationPolicy shared_devices_allocation_policy = AllocationPolicy::kDistributed;
   // This node's name (env NODE_NAME, from the downward API); "" when unset.
   // The scheduler hand-off needs it to find its node and pods.

@@ -106,6 +106,54 @@ TEST(ResolveConfigTest, PluginEnvVars) {
   EXPECT_FALSE(c.fail_on_init_error);
 }
 
+TEST(ResolveConfigTest, CdiHooksAndFeatureFlagsFlagBeatsEnvBeatsEmpty) {
+  ASSERT_OK_AND_ASSIGN(Config unset, ResolveConfig({}, Env(), nullptr, kPlugin));
+  EXPECT_THAT(unset.plugin.cdi_disable_hooks, IsEmpty());
+  EXPECT_THAT(unset.plugin.cdi_feature_flags, IsEmpty());
+  Environment env = Env({{"CDI_DISABLE_HOOKS", "enable-cuda-compat, update-ldcache"},
+                         {"CDI_FEATURE_FLAGS", "disable-nvsandbox-utils"}});
+  ASSERT_OK_AND_ASSIGN(Config from_env, ResolveConfig({}, env, nullptr, kPlugin));
+  EXPECT_THAT(from_env.plugin.cdi_disable_hooks,
+              ElementsAre("enable-cuda-compat", "update-ldcache"));
+  EXPECT_THAT(from_env.plugin.cdi_feature_flags, ElementsAre("disable-nvsandbox-utils"));
+  ConfigFlags flags;
+  flags.cdi_disable_hooks = std::vector<std::string>{"all"};
+  flags.cdi_feature_flags = std::vector<std::string>{"no-additional-gids-for-device-nodes",
+                                                     "disable-ipc-discoverer"};
+  ASSERT_OK_AND_ASSIGN(Config from_flags, ResolveConfig(flags, env, nullptr, kPlugin));
+  EXPECT_THAT(from_flags.plugin.cdi_disable_hooks, ElementsAre("all"));
+  EXPECT_THAT(from_flags.plugin.cdi_feature_flags,
+              ElementsAre("no-additional-gids-for-device-nodes", "disable-ipc-discoverer"));
+  // An empty flag still wins over the variable, as a given urfave/cli flag does.
+  flags.cdi_disable_hooks = std::vector<std::string>{};
+  ASSERT_OK_AND_ASSIGN(Config empty_flag, ResolveConfig(flags, env, nullptr, kPlugin));
+  EXPECT_THAT(empty_flag.plugin.cdi_disable_hooks, IsEmpty());
+}
+
+TEST(ResolveConfigTest, CdiNameListsDropEmptyItemsAndTrimSpaces) {
+  struct Case {
+    std::string text;
+    std::vector<std::string> names;
+  };
+  const Case cases[] = {
+      {"", {}},
+      {",,", {}},
+      {" ", {}},
+      {"chmod,", {"chmod"}},
+      {",all", {"all"}},
+      {" create-symlinks , ,update-ldcache\t", {"create-symlinks", "update-ldcache"}},
+      {"not-a-hook;chmod", {"not-a-hook;chmod"}},  // kept: the generator warns
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    ASSERT_OK_AND_ASSIGN(Config config, ResolveConfig({}, Env({{"CDI_DISABLE_HOOKS", c.text},
+                                                               {"CDI_FEATURE_FLAGS", c.text}}),
+                                                      nullptr, kPlugin));
+    EXPECT_EQ(config.plugin.cdi_disable_hooks, c.names);
+    EXPECT_EQ(config.plugin.cdi_feature_flags, c.names);
+  }
+}
+
 TEST(ResolveConfigTest, NodeNameFromTheDownwardApi) {
   ASSERT_OK_AND_ASSIGN(Config unset, ResolveConfig({}, Env(), nullptr, kPlugin));
   EXPECT_EQ(unset.plugin.node_name, "");

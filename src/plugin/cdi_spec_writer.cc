@@ -46,7 +46,11 @@ absl::StatusOr<bool> CdiSpecWriter::Update(const hostfs::HostFs& host,
                                                   : cdi::DeviceNameStrategy::kUuid};
   generate.hook_path = options.hook_path;
   generate.extras = extras_;
+  std::vector<std::string> ignored;
+  ASSIGN_OR_RETURN(generate.hooks, cdi::HookSet::Create(options.disabled_hooks, {}, &ignored));
+  generate.features = cdi::FeatureFlags::Parse(options.feature_flags, &ignored);
   ASSIGN_OR_RETURN(cdi::GeneratedSpec generated, cdi::GenerateSpec(host, &inventory, generate));
+  generated.warnings.insert(generated.warnings.begin(), ignored.begin(), ignored.end());
   auto names = std::make_shared<CdiDeviceNames>();
   for (const cdi::Device& device : generated.spec.devices) {
     names->insert(absl::StrCat(generated.spec.kind, "=", device.name));

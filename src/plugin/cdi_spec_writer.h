@@ -30,6 +30,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -49,6 +50,11 @@ std::string PluginCdiSpecPath(std::string_view spec_dir);
 struct CdiSpecOptions {
   bool index_names = false;  // --device-id-strategy=index
   std::string hook_path = "/usr/bin/nvidia-ctk";  // --nvidia-cdi-hook-path
+  // --cdi-disable-hooks ("all" drops every hook) and --cdi-feature-flags,
+  // as cdi::HookSet::Create and cdi::FeatureFlags::Parse take them; names
+  // the generator does not know are logged and ignored, as NVIDIA ignores them.
+  std::vector<std::string> disabled_hooks;
+  std::vector<std::string> feature_flags;
 };
 
 // Qualified device names, "k8s.device-plugin.nvidia.com/gpu=GPU-…".

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <optional>
+#include <set>
 
+#include "absl/strings/match.h"
 #include "allocation/container_allocation.h"
 #include "base/status_matchers.h"
 #include "cdi/spec_file.h"
@@ -104,6 +106,60 @@ TEST_F(CdiSpecWriterTest, HookPathIsWrittenIntoTheSpec) {
   for (const cdi::Hook& hook : spec.edits.hooks) {
     EXPECT_EQ(hook.path, "/opt/toolkit/nvidia-cdi-hook");
   }
+}
+
+// The hook names ("nvidia-cdi-hook <name> ...") anywhere in `spec`.
+std::set<std::string> HookNames(const cdi::Spec& spec) {
+  std::set<std::string> names;
+  for (const cdi::Hook& hook : spec.edits.hooks) names.insert(hook.args.at(2));
+  for (const cdi::Device& device : spec.devices) {
+    for (const cdi::Hook& hook : device.edits.hooks) names.insert(hook.args.at(2));
+  }
+  return names;
+}
+
+TEST_F(CdiSpecWriterTest, DisabledHooksAreLeftOutOfTheWrittenSpec) {
+  CdiSpecWriter writer(spec_dir_, {});
+  ASSERT_OK(writer.Update(*host_, Layout(-1), {}).status());
+  ASSERT_OK_AND_ASSIGN(cdi::Spec full, cdi::LoadSpecFile(writer.path()));
+  // "nvidia-ctk hook <name>": the plugin's default hook path is nvidia-ctk.
+  EXPECT_THAT(HookNames(full), ElementsAre("create-symlinks", "disable-device-node-modification",
+                                           "enable-cuda-compat", "update-ldcache"));
+  CdiSpecOptions options;
+  options.disabled_hooks = {"enable-cuda-compat", "create-symlinks", "no-such-hook"};
+  ASSERT_OK_AND_ASSIGN(bool written, writer.Update(*host_, Layout(-1), options));
+  EXPECT_TRUE(written);
+  ASSERT_OK_AND_ASSIGN(cdi::Spec spec, cdi::LoadSpecFile(writer.path()));
+  EXPECT_OK(cdi::ValidateSpec(spec));
+  EXPECT_THAT(HookNames(spec),
+              ElementsAre("disable-device-node-modification", "update-ldcache"));
+  options.disabled_hooks = {"all"};
+  ASSERT_OK(writer.Update(*host_, Layout(1), options).status());
+  ASSERT_OK_AND_ASSIGN(spec, cdi::LoadSpecFile(writer.path()));
+  EXPECT_OK(cdi::ValidateSpec(spec));
+  EXPECT_THAT(HookNames(spec), ::testing::IsEmpty());
+  EXPECT_TRUE(writer.Devices()->contains(Qualified(kMig1))) << "the devices stay";
+}
+
+TEST_F(CdiSpecWriterTest, FeatureFlagsChangeTheWrittenSpec) {
+  auto sockets = [](const cdi::Spec& spec) {
+    int count = 0;
+    for (const cdi::Mount& mount : spec.edits.mounts) {
+      count += absl::EndsWith(mount.container_path, "/socket") ? 1 : 0;
+    }
+    return count;
+  };
+  CdiSpecWriter writer(spec_dir_, {});
+  ASSERT_OK(writer.Update(*host_, Layout(-1), {}).status());
+  ASSERT_OK_AND_ASSIGN(cdi::Spec full, cdi::LoadSpecFile(writer.path()));
+  EXPECT_GT(sockets(full), 0);
+  CdiSpecOptions options;
+  options.feature_flags = {"disable-ipc-discoverer", "disable-nvsandbox-utils", "bogus"};
+  ASSERT_OK_AND_ASSIGN(bool written, writer.Update(*host_, Layout(-1), options));
+  EXPECT_TRUE(written);
+  ASSERT_OK_AND_ASSIGN(cdi::Spec spec, cdi::LoadSpecFile(writer.path()));
+  EXPECT_EQ(sockets(spec), 0);
+  EXPECT_EQ(spec.edits.mounts.size() + sockets(full), full.edits.mounts.size());
 }
 
 TEST_F(CdiSpecWriterTest, UnchangedLayoutDoesNotRewriteTheFile) {
