@@ -108,6 +108,8 @@ absl::StatusOr<NodeResources> NodeResourceSource::Build() {
     CdiSpecOptions cdi_options;
     cdi_options.index_names = allocate.id_strategy == allocation::DeviceIdStrategy::kIndex;
     cdi_options.hook_path = config_.plugin.nvidia_ctk_path;
+    cdi_options.disabled_hooks = config_.plugin.cdi_disable_hooks;
+    cdi_options.feature_flags = config_.plugin.cdi_feature_flags;
     absl::StatusOr<bool> written = cdi_->Update(node_->host(), **inventory, cdi_options);
     if (!written.ok()) return written.status();
     cdi = cdi_;

@@ -127,6 +127,24 @@ TEST_F(CdiSpecE2eTest, AnnotationsWithIndexIdsAndAPrefixNameDevicesOfTheSpec) {
   EXPECT_EQ(annotations.begin()->second, Qualified("3"));
 }
 
+TEST_F(CdiSpecE2eTest, DisabledHooksAndFeatureFlagsShapeTheSpec) {
+  driver_.Touch("/run/nvidia-persistenced/socket");
+  LaunchWithCdi("dgx-h100", {"--device-list-strategy", "cdi-cri", "--cdi-disable-hooks",
+                             "enable-cuda-compat,update-ldcache", "--cdi-feature-flags",
+                             "disable-ipc-discoverer"});
+  ASSERT_TRUE(WaitRegistered());
+  std::ifstream spec(spec_path_);
+  std::string text((std::istreambuf_iterator<char>(spec)), {});
+  EXPECT_NE(text.find("\"create-symlinks\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"disable-device-node-modification\""), std::string::npos);
+  EXPECT_EQ(text.find("enable-cuda-compat"), std::string::npos);
+  EXPECT_EQ(text.find("update-ldcache"), std::string::npos);
+  EXPECT_EQ(text.find("nvidia-persistenced/socket"), std::string::npos);
+  EXPECT_NE(text.find("libcuda.so."), std::string::npos) << "the libraries stay";
+  GpuletRun validate = RunGpulet("", "cdi validate " + spec_path_);
+  EXPECT_EQ(validate.exit_code, 0) << validate.err;
+}
+
 TEST_F(CdiSpecE2eTest, UnchangedNodeNeverRewritesTheSpecButANewLayoutDoes) {
   LaunchWithCdi("dgx-h100", {"--device-list-strategy", "cdi-cri"});
   ASSERT_TRUE(WaitRegistered());
