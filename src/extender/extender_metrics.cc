@@ -2,38 +2,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "http/prometheus_text.h"
 
 namespace gpulet::extender {
 namespace {
-
-// Label values are ours (verbs, fixed reasons), but escape anyway so a
-// reason can never break the exposition format.
-std::string Escape(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') out.push_back('\\');
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out.push_back(c);
-  }
-  return out;
-}
-
-void Family(std::string& out, const char* name, const char* type,
-            const char* help) {
-  absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ",
-                  type, "\n");
-}
 
 void PairSamples(std::string& out, const char* name, const char* first,
                  const char* second,
                  const std::map<std::pair<std::string, std::string>, int64_t>&
                      samples) {
   for (const auto& [key, value] : samples) {
-    absl::StrAppend(&out, name, "{", first, "=\"", Escape(key.first), "\",",
-                    second, "=\"", Escape(key.second), "\"} ", value, "\n");
+    http::AppendSample(out, name, {{first, key.first}, {second, key.second}},
+                       std::to_string(value));
   }
 }
 
@@ -96,45 +76,45 @@ std::string ExtenderMetrics::Render(
     const std::map<std::string, int64_t>& grants) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;
-  Family(out, "gpulet_extender_requests_total", "counter",
-         "Extender requests by verb and result.");
+  http::AppendMetricFamily(out, "gpulet_extender_requests_total", "counter",
+                           "Extender requests by verb and result.");
   PairSamples(out, "gpulet_extender_requests_total", "verb", "result",
               requests_);
-  Family(out, "gpulet_extender_decisions_total", "counter",
-         "Scheduling decisions by verb and outcome.");
+  http::AppendMetricFamily(out, "gpulet_extender_decisions_total", "counter",
+                           "Scheduling decisions by verb and outcome.");
   PairSamples(out, "gpulet_extender_decisions_total", "verb", "outcome",
               decisions_);
-  Family(out, "gpulet_extender_failures_total", "counter",
-         "Failed requests by verb and reason.");
+  http::AppendMetricFamily(out, "gpulet_extender_failures_total", "counter",
+                           "Failed requests by verb and reason.");
   PairSamples(out, "gpulet_extender_failures_total", "verb", "reason",
               failures_);
-  Family(out, "gpulet_extender_releases_total", "counter",
-         "GPU grants given back, by reason.");
+  http::AppendMetricFamily(out, "gpulet_extender_releases_total", "counter",
+                           "GPU grants given back, by reason.");
   for (const auto& [reason, value] : releases_) {
-    absl::StrAppend(&out, "gpulet_extender_releases_total{reason=\"",
-                    Escape(reason), "\"} ", value, "\n");
+    http::AppendSample(out, "gpulet_extender_releases_total",
+                       {{"reason", reason}}, std::to_string(value));
   }
-  Family(out, "gpulet_extender_grants", "gauge",
-         "GPU grants held, by state.");
+  http::AppendMetricFamily(out, "gpulet_extender_grants", "gauge",
+                           "GPU grants held, by state.");
   for (const auto& [state, value] : grants) {
-    absl::StrAppend(&out, "gpulet_extender_grants{state=\"", Escape(state),
-                    "\"} ", value, "\n");
+    http::AppendSample(out, "gpulet_extender_grants", {{"state", state}},
+                       std::to_string(value));
   }
-  Family(out, "gpulet_extender_request_seconds", "histogram",
-         "Extender request latency in seconds.");
+  http::AppendMetricFamily(out, "gpulet_extender_request_seconds", "histogram",
+                           "Extender request latency in seconds.");
   for (const auto& [verb, histogram] : latency_) {
-    std::string label = Escape(verb);
     for (size_t i = 0; i < kBuckets.size(); ++i) {
-      absl::StrAppend(&out, "gpulet_extender_request_seconds_bucket{verb=\"",
-                      label, "\",le=\"", absl::StrFormat("%g", kBuckets[i]),
-                      "\"} ", histogram.counts[i], "\n");
+      http::AppendSample(out, "gpulet_extender_request_seconds_bucket",
+                         {{"verb", verb}, {"le", absl::StrFormat("%g", kBuckets[i])}},
+                         std::to_string(histogram.counts[i]));
     }
-    absl::StrAppend(&out, "gpulet_extender_request_seconds_bucket{verb=\"",
-                    label, "\",le=\"+Inf\"} ", histogram.count, "\n",
-                    "gpulet_extender_request_seconds_sum{verb=\"", label,
-                    "\"} ", absl::StrFormat("%.9g", histogram.sum), "\n",
-                    "gpulet_extender_request_seconds_count{verb=\"", label,
-                    "\"} ", histogram.count, "\n");
+    http::AppendSample(out, "gpulet_extender_request_seconds_bucket",
+                       {{"verb", verb}, {"le", "+Inf"}},
+                       std::to_string(histogram.count));
+    http::AppendSample(out, "gpulet_extender_request_seconds_sum", {{"verb", verb}},
+                       absl::StrFormat("%.9g", histogram.sum));
+    http::AppendSample(out, "gpulet_extender_request_seconds_count",
+                       {{"verb", verb}}, std::to_string(histogram.count));
   }
   return out;
 }

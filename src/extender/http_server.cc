@@ -3,11 +3,8 @@
 #include <chrono>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "httplib.h"
-#include "base/absl_format.h"
-#include "spdlog/spdlog.h"
+#include "http/prometheus_text.h"
 
 namespace gpulet::extender {
 namespace {
@@ -18,159 +15,123 @@ std::string ErrorBody(const std::string& message) {
   return EncodeExtenderBindingResult(ExtenderBindingResult{message});
 }
 
-}  // namespace
-
-absl::StatusOr<std::pair<std::string, int>> ParseListenAddress(
-    const std::string& address) {
-  size_t colon = address.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
-      port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "listen address \"", address, "\" is not host:port or :port"));
-  }
-  std::string host = address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return std::pair<std::string, int>(host.empty() ? "0.0.0.0" : host, port);
+http::HttpResponse JsonError(int status, std::string_view message) {
+  return http::HttpResponse{status, kJson, ErrorBody(std::string(message)), {}};
 }
+
+http::HttpResponse Text(int status, std::string body) {
+  return http::HttpResponse{status, "text/plain", std::move(body), {}};
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<ExtenderHttpServer>> ExtenderHttpServer::Start(
     const HttpServerOptions& options, Extender* extender,
     ExtenderMetrics* metrics, std::function<bool()> ready) {
-  auto [host, port] = ParseListenAddress(options.listen).value_or(
-      std::pair<std::string, int>("", -1));
-  if (port < 0) return ParseListenAddress(options.listen).status();
   std::unique_ptr<ExtenderHttpServer> server(new ExtenderHttpServer());
   server->extender_ = extender;
   server->metrics_ = metrics;
   server->ready_ = std::move(ready);
-  server->server_ = std::make_unique<httplib::Server>();
-  int threads = options.threads;
-  server->server_->new_task_queue = [threads] {
-    return new httplib::ThreadPool(threads);
-  };
-  server->server_->set_payload_max_length(options.max_body_bytes);
-  // Without it Nagle and delayed ACKs add tens of ms to each small answer.
-  server->server_->set_tcp_nodelay(true);
-  server->Route(options);
-  int bound = port == 0 ? server->server_->bind_to_any_port(host)
-                        : (server->server_->bind_to_port(host, port) ? port : -1);
-  if (bound < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options.listen));
-  }
-  server->port_ = bound;
-  httplib::Server* raw = server->server_.get();
-  server->thread_ = std::thread([raw] { raw->listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs, so wait for it.
-  while (!raw->is_running()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  http::HttpServerOptions http_options;
+  http_options.listen = options.listen;
+  http_options.threads = options.threads;
+  http_options.max_body_bytes = options.max_body_bytes;
+  http_options.error_responder = JsonError;
+  absl::StatusOr<std::unique_ptr<http::HttpServer>> started =
+      http::HttpServer::Start(std::move(http_options), server->Routes(options));
+  if (!started.ok()) return started.status();
+  server->server_ = *std::move(started);
   return server;
 }
 
 ExtenderHttpServer::~ExtenderHttpServer() { Stop(); }
 
 void ExtenderHttpServer::Stop() {
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
+  if (server_) server_->Stop();
 }
 
-void ExtenderHttpServer::Route(const HttpServerOptions& options) {
-  using Request = httplib::Request;
-  using Response = httplib::Response;
-  // One handler per verb: decode, run, encode, count.
-  auto verb = [this](const char* name,
-                     std::function<bool(const std::string&, std::string&)> run) {
-    return [this, name, run](const Request& request, Response& response) {
+bool ExtenderHttpServer::Filter(const std::string& in, std::string& out) {
+  absl::StatusOr<ExtenderArgs> args = DecodeExtenderArgs(in);
+  ExtenderFilterResult result;
+  if (!args.ok()) {
+    metrics_->CountFailure("filter", "malformed");
+    result.error = std::string(args.status().message());
+  } else {
+    result = extender_->Filter(*args);
+  }
+  out = EncodeExtenderFilterResult(result);
+  return result.error.empty();
+}
+
+bool ExtenderHttpServer::Prioritize(const std::string& in, std::string& out) {
+  absl::StatusOr<ExtenderArgs> args = DecodeExtenderArgs(in);
+  absl::StatusOr<std::vector<HostPriority>> scores =
+      args.ok() ? extender_->Prioritize(*args) : args.status();
+  if (!scores.ok()) {
+    metrics_->CountFailure("prioritize", "malformed");
+    out = ErrorBody(std::string(scores.status().message()));
+    return false;
+  }
+  out = EncodeHostPriorityList(*scores);
+  return true;
+}
+
+bool ExtenderHttpServer::Bind(const std::string& in, std::string& out) {
+  absl::StatusOr<ExtenderBindingArgs> args = DecodeExtenderBindingArgs(in);
+  ExtenderBindingResult result;
+  if (!args.ok()) {
+    metrics_->CountFailure("bind", "malformed");
+    result.error = std::string(args.status().message());
+  } else {
+    result = extender_->Bind(*args);
+  }
+  out = EncodeExtenderBindingResult(result);
+  return result.error.empty();
+}
+
+bool ExtenderHttpServer::Preempt(const std::string& in, std::string& out) {
+  absl::StatusOr<ExtenderPreemptionArgs> args = DecodeExtenderPreemptionArgs(in);
+  if (!args.ok()) {
+    out = ErrorBody(std::string(args.status().message()));
+    return false;
+  }
+  out = EncodeExtenderPreemptionResult({std::move(args->node_name_to_meta_victims)});
+  return true;
+}
+
+http::HttpRouter ExtenderHttpServer::Routes(const HttpServerOptions& options) {
+  using Run = bool (ExtenderHttpServer::*)(const std::string&, std::string&);
+  // One handler per verb: decode, run, encode, count. Only /prioritize
+  // reports a bad request in the status; the others in the Error field.
+  auto verb = [this](const char* name, Run run, int failure_status) {
+    return [this, name, run, failure_status](const http::HttpRequest& request) {
       auto start = std::chrono::steady_clock::now();
-      std::string body;
-      bool ok = run(request.body, body);
-      if (!ok && std::string(name) == "prioritize") response.status = 400;
-      response.set_content(body, kJson);
-      metrics_->CountRequest(name, ok,
-                             std::chrono::steady_clock::now() - start);
+      http::HttpResponse response{200, kJson, "", {}};
+      bool ok = (this->*run)(request.body, response.body);
+      if (!ok) response.status = failure_status;
+      metrics_->CountRequest(name, ok, std::chrono::steady_clock::now() - start);
+      return response;
     };
   };
-  auto filter = verb("filter", [this](const std::string& in, std::string& out) {
-    absl::StatusOr<ExtenderArgs> args = DecodeExtenderArgs(in);
-    ExtenderFilterResult result;
-    if (!args.ok()) {
-      metrics_->CountFailure("filter", "malformed");
-      result.error = std::string(args.status().message());
-    } else {
-      result = extender_->Filter(*args);
-    }
-    out = EncodeExtenderFilterResult(result);
-    return result.error.empty();
-  });
-  auto prioritize =
-      verb("prioritize", [this](const std::string& in, std::string& out) {
-        absl::StatusOr<ExtenderArgs> args = DecodeExtenderArgs(in);
-        absl::StatusOr<std::vector<HostPriority>> scores =
-            args.ok() ? extender_->Prioritize(*args) : args.status();
-        if (!scores.ok()) {
-          metrics_->CountFailure("prioritize", "malformed");
-          out = ErrorBody(std::string(scores.status().message()));
-          return false;
-        }
-        out = EncodeHostPriorityList(*scores);
-        return true;
-      });
-  auto bind = verb("bind", [this](const std::string& in, std::string& out) {
-    absl::StatusOr<ExtenderBindingArgs> args = DecodeExtenderBindingArgs(in);
-    ExtenderBindingResult result;
-    if (!args.ok()) {
-      metrics_->CountFailure("bind", "malformed");
-      result.error = std::string(args.status().message());
-    } else {
-      result = extender_->Bind(*args);
-    }
-    out = EncodeExtenderBindingResult(result);
-    return result.error.empty();
-  });
-  auto preempt = verb("preempt", [](const std::string& in, std::string& out) {
-    absl::StatusOr<ExtenderPreemptionArgs> args =
-        DecodeExtenderPreemptionArgs(in);
-    if (!args.ok()) {
-      out = ErrorBody(std::string(args.status().message()));
-      return false;
-    }
-    out = EncodeExtenderPreemptionResult(
-        {std::move(args->node_name_to_meta_victims)});
-    return true;
-  });
+  http::HttpRouter router;
   for (const char* prefix : {"", "/v1"}) {
-    server_->Post(absl::StrCat(prefix, "/filter"), filter);
-    server_->Post(absl::StrCat(prefix, "/prioritize"), prioritize);
-    server_->Post(absl::StrCat(prefix, "/bind"), bind);
-    server_->Post(absl::StrCat(prefix, "/preempt"), preempt);
+    router.Post(absl::StrCat(prefix, "/filter"), verb("filter", &ExtenderHttpServer::Filter, 200));
+    router.Post(absl::StrCat(prefix, "/prioritize"),
+                verb("prioritize", &ExtenderHttpServer::Prioritize, 400));
+    router.Post(absl::StrCat(prefix, "/bind"), verb("bind", &ExtenderHttpServer::Bind, 200));
+    router.Post(absl::StrCat(prefix, "/preempt"),
+                verb("preempt", &ExtenderHttpServer::Preempt, 200));
   }
-  server_->Get("/healthz", [](const Request&, Response& response) {
-    response.set_content("ok\n", "text/plain");
-  });
-  server_->Get("/readyz", [this](const Request&, Response& response) {
+  router.Get("/healthz", [](const http::HttpRequest&) { return Text(200, "ok\n"); });
+  router.Get("/readyz", [this](const http::HttpRequest&) {
     bool ready = ready_ ? ready_() : true;
-    response.status = ready ? 200 : 503;
-    response.set_content(ready ? "ok\n" : "cluster state not synced yet\n",
-                         "text/plain");
+    return ready ? Text(200, "ok\n") : Text(503, "cluster state not synced yet\n");
   });
-  server_->Get(options.metrics_path, [this](const Request&, Response& response) {
-    response.set_content(metrics_->Render(extender_->grants().Counts()),
-                         "text/plain; version=0.0.4");
+  router.Get(options.metrics_path, [this](const http::HttpRequest&) {
+    return http::HttpResponse{200, http::kPrometheusContentType,
+                              metrics_->Render(extender_->grants().Counts()), {}};
   });
-  server_->set_error_handler([](const Request&, Response& response) {
-    if (response.status == 413) {
-      response.set_content(ErrorBody("request body exceeds the 1 MiB limit"),
-                           kJson);
-    } else if (response.body.empty()) {
-      response.set_content(
-          ErrorBody(absl::StrCat("HTTP ", response.status)), kJson);
-    }
-  });
+  return router;
 }
 
 }  // namespace gpulet::extender

@@ -1,5 +1,6 @@
-// ExtenderHttpServer: the scheduler extender's HTTP endpoints over
-// cpp-httplib's thread-pool server.
+// ExtenderHttpServer: the scheduler extender's HTTP endpoints, served by
+// gpulet's own HTTP/1.1 server (http/http_server.h; keep-alive, a fixed
+// worker pool).
 //
 //   POST /filter /prioritize /bind   ExtenderArgs / ExtenderBindingArgs in,
 //                                    the §3.2 result types out
@@ -15,8 +16,9 @@
 // Error field, because kube-scheduler reads any non-200 as a transport
 // failure and discards the message. /prioritize has no Error field in its
 // wire type: a bad request there gets HTTP 400 with {"Error": "..."}.
-// Bodies over 1 MiB get 413 with an Error body. The verbs are served under
-// both "/" and "/v1/" prefixes, so urlPrefix may end in either.
+// Bodies over 1 MiB get 413 with an Error body, as do the server's other
+// refusals (400 malformed HTTP, 404, 405). The verbs are served under both
+// "/" and "/v1/" prefixes, so urlPrefix may end in either.
 //
 // Thread-safe; the extender and metrics must outlive the server.
 #ifndef GPULET_EXTENDER_HTTP_SERVER_H_
@@ -26,20 +28,18 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "extender/extender.h"
 #include "extender/extender_metrics.h"
-
-namespace httplib {
-class Server;
-}
+#include "http/http_router.h"
+#include "http/http_server.h"
 
 namespace gpulet::extender {
 
 struct HttpServerOptions {
-  std::string listen = "127.0.0.1:8888";  // "host:port" or ":port"; port 0 picks one
+  // "host:port", ":port" or "[v6]:port"; port 0 picks one.
+  std::string listen = "127.0.0.1:8888";
   std::string metrics_path = "/metrics";
   size_t max_body_bytes = 1 << 20;
   int threads = 8;
@@ -47,7 +47,7 @@ struct HttpServerOptions {
 
 class ExtenderHttpServer {
  public:
-  // Binds and starts serving on a thread of its own. InvalidArgument for a
+  // Binds and starts serving on threads of its own. InvalidArgument for a
   // malformed address; Unavailable when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<ExtenderHttpServer>> Start(
       const HttpServerOptions& options, Extender* extender,
@@ -56,25 +56,24 @@ class ExtenderHttpServer {
   ExtenderHttpServer(const ExtenderHttpServer&) = delete;
   ExtenderHttpServer& operator=(const ExtenderHttpServer&) = delete;
 
-  // Stops accepting, finishes requests in flight and joins the thread.
+  // Stops accepting, finishes requests in flight and joins the threads.
   void Stop();
-  int port() const { return port_; }
+  int port() const { return server_->port(); }
 
  private:
   ExtenderHttpServer() = default;
-  void Route(const HttpServerOptions& options);
+  http::HttpRouter Routes(const HttpServerOptions& options);
+  // Decodes, runs and encodes one verb; false for a request-level failure.
+  bool Filter(const std::string& in, std::string& out);
+  bool Prioritize(const std::string& in, std::string& out);
+  bool Bind(const std::string& in, std::string& out);
+  bool Preempt(const std::string& in, std::string& out);
 
   Extender* extender_ = nullptr;
   ExtenderMetrics* metrics_ = nullptr;
   std::function<bool()> ready_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  std::unique_ptr<http::HttpServer> server_;
 };
-
-// Splits "host:port" (":port" = all interfaces). InvalidArgument otherwise.
-absl::StatusOr<std::pair<std::string, int>> ParseListenAddress(
-    const std::string& address);
 
 }  // namespace gpulet::extender
 

@@ -101,6 +101,19 @@ TEST_F(HttpServerTest, HealthAndReadiness) {
   EXPECT_EQ(client_->Get("/readyz")->status, 200);
 }
 
+TEST_F(HttpServerTest, UnknownPathsAndMethodsGetAnErrorBody) {
+  httplib::Result missing = Post("/v2/filter", "{}");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->get_header_value("Content-Type"), "application/json");
+  EXPECT_THAT(missing->body, HasSubstr(R"("Error":"no route for /v2/filter")"));
+  httplib::Result wrong = client_->Get("/filter");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 405);
+  EXPECT_EQ(wrong->get_header_value("Allow"), "POST");
+  EXPECT_THAT(wrong->body, HasSubstr("Error"));
+}
+
 TEST_F(HttpServerTest, PrioritizeAndPreempt) {
   ExtenderArgs args;
   args.pod = PodObject("p", 1);
@@ -113,19 +126,6 @@ TEST_F(HttpServerTest, PrioritizeAndPreempt) {
       "/preempt", R"({"Pod":{},"NodeNameToMetaVictims":{"n0":{"Pods":[{"UID":"a"}],"NumPDBViolations":0}}})");
   EXPECT_EQ(preempt->body,
             R"({"NodeNameToMetaVictims":{"n0":{"Pods":[{"UID":"a"}],"NumPDBViolations":0}}})");
-}
-
-TEST(ListenAddressTest, ParsesAndRejects) {
-  ASSERT_OK_AND_ASSIGN(auto any, ParseListenAddress(":8888"));
-  EXPECT_EQ(any.first, "0.0.0.0");
-  EXPECT_EQ(any.second, 8888);
-  ASSERT_OK_AND_ASSIGN(auto local, ParseListenAddress("127.0.0.1:0"));
-  EXPECT_EQ(local.first, "127.0.0.1");
-  for (const char* bad : {"8888", "host:", "host:99999", "h:x"}) {
-    EXPECT_THAT(ParseListenAddress(bad),
-                gpulet::testing::StatusIs(absl::StatusCode::kInvalidArgument,
-                                          HasSubstr(bad)));
-  }
 }
 
 }  // namespace

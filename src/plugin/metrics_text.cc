@@ -3,21 +3,17 @@
 #include <cstdint>
 #include <functional>
 
-#include "absl/strings/str_cat.h"
+#include "http/prometheus_text.h"
 
 namespace gpulet::plugin {
 namespace {
 
-void Family(std::string& out, const std::string& name, const char* type, const char* help) {
-  absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
-}
-
 void Counter(std::string& out, const std::map<std::string, ResourceCounters>& counters,
              const std::string& name, const char* help,
              const std::function<uint64_t(const ResourceCounters&)>& field) {
-  Family(out, name, "counter", help);
+  http::AppendMetricFamily(out, name, "counter", help);
   for (const auto& [resource, c] : counters) {
-    absl::StrAppend(&out, name, "{resource=\"", resource, "\"} ", field(c), "\n");
+    http::AppendSample(out, name, {{"resource", resource}}, std::to_string(field(c)));
   }
 }
 
@@ -26,19 +22,21 @@ void Counter(std::string& out, const std::map<std::string, ResourceCounters>& co
 std::string RenderMetrics(const std::vector<ServedResource>& served,
                           const std::map<std::string, ResourceCounters>& counters) {
   std::string out;
-  Family(out, "gpulet_plugin_devices", "gauge", "Devices advertised, by health.");
+  http::AppendMetricFamily(out, "gpulet_plugin_devices", "gauge",
+                           "Devices advertised, by health.");
   for (const ServedResource& r : served) {
     size_t healthy = r.snapshot->HealthyCount();
     size_t unhealthy = r.snapshot->devices.size() - healthy;
-    absl::StrAppend(&out, "gpulet_plugin_devices{resource=\"", r.name,
-                    "\",health=\"Healthy\"} ", healthy, "\n");
-    absl::StrAppend(&out, "gpulet_plugin_devices{resource=\"", r.name,
-                    "\",health=\"Unhealthy\"} ", unhealthy, "\n");
+    http::AppendSample(out, "gpulet_plugin_devices", {{"resource", r.name}, {"health", "Healthy"}},
+                       std::to_string(healthy));
+    http::AppendSample(out, "gpulet_plugin_devices",
+                       {{"resource", r.name}, {"health", "Unhealthy"}}, std::to_string(unhealthy));
   }
-  Family(out, "gpulet_plugin_registered", "gauge", "Whether the kubelet has the resource.");
+  http::AppendMetricFamily(out, "gpulet_plugin_registered", "gauge",
+                           "Whether the kubelet has the resource.");
   for (const ServedResource& r : served) {
-    absl::StrAppend(&out, "gpulet_plugin_registered{resource=\"", r.name, "\"} ",
-                    r.registered ? 1 : 0, "\n");
+    http::AppendSample(out, "gpulet_plugin_registered", {{"resource", r.name}},
+                       r.registered ? "1" : "0");
   }
   Counter(out, counters, "gpulet_plugin_allocations_total", "Containers allocated.",
           [](const ResourceCounters& c) { return c.allocations; });
