@@ -140,7 +140,8 @@ absl::StatusOr<std::vector<Device>> Devices(const hostfs::HostFs& host,
   spec.edits.device_nodes = control.device_nodes;
   spec.edits.additional_gids = control.additional_gids;
   // After the library hooks, in nvidia-ctk's order.
-  for (std::string_view name : {kDisableDeviceNodeModificationHook, kUpdateApplicationProfileHook}) {
+  for (std::string_view name :
+       {kDisableDeviceNodeModificationHook, kUpdateApplicationProfileHook}) {
     if (auto hook = hooks.Make(name)) spec.edits.hooks.push_back(*std::move(hook));
   }
   if (options.device_ids == std::vector<std::string>{"none"}) {
@@ -181,7 +182,9 @@ absl::StatusOr<GeneratedSpec> GenerateSpec(const hostfs::HostFs& host,
   HookFactory hooks(options.hook_path, hook_set);
   LibraryLocator locator(host.view(), host.roots(), options.library_search_paths);
   ASSIGN_OR_RETURN(std::string version, DriverVersion(inventory, locator));
-  ASSIGN_OR_RETURN(DriverLibraries libraries, LocateDriverLibraries(locator, version, options.features.explicit_driver_libraries));
+  ASSIGN_OR_RETURN(DriverLibraries libraries,
+                   LocateDriverLibraries(locator, version,
+                                         options.features.explicit_driver_libraries));
   ExtrasOptions extras_options = options.extras;
   extras_options.ipc_sockets = extras_options.ipc_sockets && options.features.ipc_sockets;
   DriverExtras extras = LocateDriverExtras(host.view(), host.roots(), version,

@@ -127,10 +127,14 @@ absl::StatusOr<cdi::GenerateOptions> ResolveGenerateOptions(const GenerateFlags&
   else if (mode != "auto" && mode != "nvml") {
     return absl::InvalidArgumentError("--mode \"" + mode + "\" is not auto, nvml or management");
   }
+  // Names split only at ',' (a MIG device ID is "0:1").
+  auto names = [&](const char* key, const std::vector<std::string>& values, std::string_view var) {
+    return ListOrEnv(o.at(key), values, env, var, ",");
+  };
   ASSIGN_OR_RETURN(options.name_strategies,
-                   ParseStrategies(ListOrEnv(o.at("strategy"), f.strategies, env,
-                                             "NVIDIA_CTK_CDI_GENERATE_DEVICE_NAME_STRATEGIES", ",")));
-  options.device_ids = ListOrEnv(o.at("device-id"), f.device_ids, env, "NVIDIA_CTK_CDI_GENERATE_DEVICE_IDS", ",");
+                   ParseStrategies(names("strategy", f.strategies,
+                                         "NVIDIA_CTK_CDI_GENERATE_DEVICE_NAME_STRATEGIES")));
+  options.device_ids = names("device-id", f.device_ids, "NVIDIA_CTK_CDI_GENERATE_DEVICE_IDS");
   if (options.device_ids == std::vector<std::string>{"all"}) options.device_ids.clear();
   options.all_device = !(f.no_all_device || env.Get("NVIDIA_CTK_CDI_GENERATE_NO_ALL_DEVICE") == "true");
   options.library_search_paths = ListOrEnv(o.at("library"), f.library_paths, env, "NVIDIA_CTK_CDI_GENERATE_LIBRARY_SEARCH_PATHS");
@@ -141,12 +145,11 @@ absl::StatusOr<cdi::GenerateOptions> ResolveGenerateOptions(const GenerateFlags&
   std::vector<std::string> ignored;
   ASSIGN_OR_RETURN(options.hooks,
                    cdi::HookSet::Create(
-                       ListOrEnv(o.at("disable"), f.disabled, env, "NVIDIA_CTK_CDI_GENERATE_DISABLED_HOOKS", ","),
-                       ListOrEnv(o.at("enable"), f.enabled, env, "NVIDIA_CTK_CDI_GENERATE_ENABLED_HOOKS", ","),
+                       names("disable", f.disabled, "NVIDIA_CTK_CDI_GENERATE_DISABLED_HOOKS"),
+                       names("enable", f.enabled, "NVIDIA_CTK_CDI_GENERATE_ENABLED_HOOKS"),
                        &ignored));
   options.features = cdi::FeatureFlags::Parse(
-      ListOrEnv(o.at("feature"), f.feature_flags, env, "NVIDIA_CTK_CDI_GENERATE_FEATURE_FLAGS", ","),
-      &ignored);
+      names("feature", f.feature_flags, "NVIDIA_CTK_CDI_GENERATE_FEATURE_FLAGS"), &ignored);
   for (const std::string& line : ignored) spdlog::warn("{}", line);
   return options;
 }
@@ -239,10 +242,16 @@ void AddGenerate(CLI::App& cdi, const CommandContext& context, CommandRunner& ru
   o["ldconfig"] = sub->add_option("--ldconfig-path", f->ldconfig_path, "ldconfig for the update-ldcache hook");
   o["vendor"] = sub->add_option("--vendor,--cdi-vendor", f->vendor, "CDI vendor (default nvidia.com)");
   o["class"] = sub->add_option("--class,--cdi-class", f->device_class, "CDI class (default gpu)");
-  o["disable"] = sub->add_option("--disable-hook,--disable-hooks", f->disabled, "hooks to leave out, repeatable or comma-separated; all for every hook (env NVIDIA_CTK_CDI_GENERATE_DISABLED_HOOKS)");
-  o["enable"] = sub->add_option("--enable-hook,--enable-hooks", f->enabled, "hooks to keep even when disabled, e.g. chmod (env NVIDIA_CTK_CDI_GENERATE_ENABLED_HOOKS)");
+  o["disable"] = sub->add_option("--disable-hook,--disable-hooks", f->disabled,
+                                 "hooks to leave out, repeatable or comma-separated; all for every "
+                                 "hook (env NVIDIA_CTK_CDI_GENERATE_DISABLED_HOOKS)");
+  o["enable"] = sub->add_option("--enable-hook,--enable-hooks", f->enabled,
+                                "hooks to keep even when disabled, e.g. chmod "
+                                "(env NVIDIA_CTK_CDI_GENERATE_ENABLED_HOOKS)");
   o["device-id"] = sub->add_option("--device-id,--device-ids,--device,--devices", f->device_ids, "GPU index, UUID or MIG i:j to include (default all)");
-  o["feature"] = sub->add_option("--feature-flag,--feature-flags", f->feature_flags, "e.g. no-additional-gids-for-device-nodes, disable-ipc-discoverer (env NVIDIA_CTK_CDI_GENERATE_FEATURE_FLAGS)");
+  o["feature"] = sub->add_option("--feature-flag,--feature-flags", f->feature_flags,
+                                 "e.g. no-additional-gids-for-device-nodes, disable-ipc-discoverer "
+                                 "(env NVIDIA_CTK_CDI_GENERATE_FEATURE_FLAGS)");
   sub->add_flag("--no-all-device", f->no_all_device, "do not add the \"all\" device");
   const Environment* env = context.environment;
   sub->callback([&runner, f, env] { runner = [f, env] { return RunGenerate(*f, *env); }; });
