@@ -163,7 +163,8 @@ void HttpServer::AcceptAll() {
     std::unique_lock<std::mutex> lock(mu_);
     if (stopping_ || connections_.size() >= static_cast<size_t>(options_.max_connections)) {
       lock.unlock();
-      HttpResponse busy = options_.error_responder(503, "too many connections");
+      HttpResponse busy = options_.error_responder(
+          503, stopping_ ? "the server is stopping" : "too many connections");
       std::string out = SerializeHead(busy, busy.body.size(), true, false) + busy.body;
       // Best effort on a fresh socket whose send buffer is empty.
       (void)!send(fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
