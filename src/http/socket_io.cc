@@ -24,13 +24,14 @@ int MillisUntil(std::chrono::steady_clock::time_point deadline) {
 
 ReadOutcome ReadAvailable(int fd, std::string& buffer, size_t max_buffer) {
   ReadOutcome out;
+  // Received into the stack and appended: growing `buffer` first would
+  // zero-fill a whole chunk on every call.
+  char chunk[kReadChunk];
   while (buffer.size() < max_buffer) {
-    size_t old_size = buffer.size();
-    size_t want = std::min(kReadChunk, max_buffer - old_size);
-    buffer.resize(old_size + want);
-    ssize_t n = recv(fd, buffer.data() + old_size, want, 0);
-    buffer.resize(old_size + std::max<ssize_t>(n, 0));
+    size_t want = std::min(kReadChunk, max_buffer - buffer.size());
+    ssize_t n = recv(fd, chunk, want, 0);
     if (n > 0) {
+      buffer.append(chunk, static_cast<size_t>(n));
       if (static_cast<size_t>(n) < want) break;  // drained; skip the EAGAIN call
       continue;
     }
@@ -44,6 +45,11 @@ ReadOutcome ReadAvailable(int fd, std::string& buffer, size_t max_buffer) {
     break;
   }
   return out;
+}
+
+bool WaitReadable(int fd, std::chrono::milliseconds timeout) {
+  pollfd pfd = {fd, POLLIN, 0};
+  return poll(&pfd, 1, static_cast<int>(timeout.count())) > 0;
 }
 
 bool WriteAll(int fd, std::string_view data, std::chrono::steady_clock::time_point deadline) {

@@ -20,6 +20,9 @@ struct ReadOutcome {
 // would block or `buffer` reaches `max_buffer` bytes.
 ReadOutcome ReadAvailable(int fd, std::string& buffer, size_t max_buffer);
 
+// Whether the socket has bytes (or an EOF) to read within `timeout`.
+bool WaitReadable(int fd, std::chrono::milliseconds timeout);
+
 // Sends all of `data`, waiting for the client to take it until `deadline`.
 // False when the client went away or was too slow.
 bool WriteAll(int fd, std::string_view data, std::chrono::steady_clock::time_point deadline);
