@@ -6,9 +6,9 @@
 // registered EPOLLONESHOT, so a ready connection wakes exactly one worker,
 // which reads what arrived, serves the complete requests in it in order
 // (pipelining), writes the answers and re-arms the socket; the listening
-// socket is served the same way. A request that has not fully arrived goes
-// back to epoll instead of holding a worker, so a slow client costs a file
-// descriptor, not a thread. One sweeper thread closes connections idle past
+// socket is served the same way. A request that has not fully arrived
+// within 2 ms goes back to epoll instead of holding a worker, so a slow
+// client costs a file descriptor, not a thread. One sweeper thread closes connections idle past
 // `idle_timeout` and requests still incomplete after `read_timeout`.
 //
 // Connections are HTTP/1.1 keep-alive unless the client says
