@@ -242,6 +242,9 @@ TEST_F(CdiGenerateTest, BadValuesExitWithOneClearLine) {
       {"--disable-hook all", "NVIDIA_CTK_CDI_GENERATE_ENABLED_HOOKS=chmod,all", 2, "\"all\""},
       {"--vendor 'bad vendor!'", "", 1, "bad vendor!"},
       {"--device-id 42", "", 1, "42"},
+      // A MIG id is one item, not split at ':' (GPU 0 of this machine has no MIG).
+      {"--device-id 0:1", "", 1, "\"0:1\""},
+      {"", "NVIDIA_CTK_CDI_GENERATE_DEVICE_IDS=0:1", 1, "\"0:1\""},
       {"--output /nonexistent-dir/x/spec.json", "", 1, "/nonexistent-dir/x"},
   };
   for (const Case& c : cases) {
