@@ -8,7 +8,6 @@
 #include <iterator>
 #include <memory>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
 #include "cdi/spec_file.h"
@@ -17,6 +16,7 @@
 #include "cdi/spec_transform.h"
 #include "cdi/spec_validator.h"
 #include "cli/node_flags.h"
+#include "config/go_values.h"
 #include "config/node_options.h"
 #include "inventory/node_source.h"
 #include "spdlog/spdlog.h"
@@ -34,28 +34,21 @@ std::optional<std::string> FlagOrEnv(const CLI::Option* option, const std::strin
   return env.Get(var);
 }
 
-// Appends the items of `text` split at any of `separators`, trimmed as
-// urfave/cli trims slice items; empty items are dropped.
-void AppendItems(std::string_view text, const char* separators, std::vector<std::string>& out) {
-  for (absl::string_view part : absl::StrSplit(absl::string_view(text.data(), text.size()),
-                                               absl::ByAnyChar(separators))) {
-    part = absl::StripAsciiWhitespace(part);
-    if (!part.empty()) out.emplace_back(part);
-  }
-}
-
 // A repeatable flag, or its environment variable, each value a list split
 // at `separators` (paths also at ':'; names only at ',', as urfave/cli).
 std::vector<std::string> ListOrEnv(const CLI::Option* option,
                                    const std::vector<std::string>& values,
                                    const Environment& env, std::string_view var,
-                                   const char* separators = ",:") {
+                                   std::string_view separators = ",:") {
   std::vector<std::string> out;
   if (option->count() > 0) {
-    for (const std::string& value : values) AppendItems(value, separators, out);
+    for (const std::string& value : values) {
+      std::vector<std::string> items = SplitSliceItems(value, separators);
+      out.insert(out.end(), items.begin(), items.end());
+    }
     return out;
   }
-  if (std::optional<std::string> text = env.Get(var)) AppendItems(*text, separators, out);
+  if (std::optional<std::string> text = env.Get(var)) return SplitSliceItems(*text, separators);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/duration.h"
+#include "config/go_values.h"
 
 namespace gpulet::cli {
 namespace {
@@ -17,19 +18,6 @@ absl::StatusOr<std::optional<std::chrono::milliseconds>> ParseInterval(const cha
         absl::StrCat(flag, ": \"", text, "\": ", parsed.status().message()));
   }
   return std::chrono::duration_cast<std::chrono::milliseconds>(*parsed);
-}
-
-// strconv.ParseBool's spellings.
-std::optional<bool> ParseGoBool(const std::string& text) {
-  if (text == "1" || text == "t" || text == "T" || text == "true" || text == "TRUE" ||
-      text == "True") {
-    return true;
-  }
-  if (text == "0" || text == "f" || text == "F" || text == "false" || text == "FALSE" ||
-      text == "False") {
-    return false;
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -154,8 +142,8 @@ absl::StatusOr<DevicePluginOnlyOptions> DevicePluginFlagSet::ResolveOnly(
   if (scheduler_handoff_option_->count() > 0) {
     out.scheduler_handoff = scheduler_handoff_;
   } else if (std::optional<std::string> value = env.Get("GPULET_SCHEDULER_HANDOFF")) {
-    std::optional<bool> parsed = ParseGoBool(*value);
-    if (!parsed) {
+    absl::StatusOr<bool> parsed = ParseGoBool(*value);
+    if (!parsed.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("env GPULET_SCHEDULER_HANDOFF: \"", *value, "\" is not a boolean"));
     }

@@ -6,10 +6,10 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
+#include "config/go_values.h"
 
 namespace gpulet {
 namespace {
@@ -20,18 +20,6 @@ using Parser = std::function<absl::StatusOr<T>(std::string_view)>;
 // A vector, not an initializer_list: a conditional picks between two lists,
 // and an initializer_list's array would not outlive that expression.
 using EnvNames = std::vector<std::string_view>;
-
-// Go's strconv.ParseBool, which NVIDIA's flag library applies to env vars.
-absl::StatusOr<bool> ParseBool(std::string_view text) {
-  for (std::string_view t : {"1", "t", "T", "TRUE", "true", "True"}) {
-    if (text == t) return true;
-  }
-  for (std::string_view f : {"0", "f", "F", "FALSE", "false", "False"}) {
-    if (text == f) return false;
-  }
-  return absl::InvalidArgumentError("expected true or false, got \"" +
-                                    std::string(text) + "\"");
-}
 
 absl::StatusOr<std::string> ParseString(std::string_view text) {
   return std::string(text);
@@ -47,16 +35,10 @@ std::vector<std::string> SplitList(std::string_view text) {
   return items;
 }
 
-// A urfave/cli string slice: items split at ',' and trimmed; empty items
-// (",,", a trailing comma, an empty variable) are dropped rather than
-// passed on as names.
+// A urfave/cli string slice of names, split only at ',' (a MIG id "0:1"
+// is one name).
 absl::StatusOr<std::vector<std::string>> ParseNameList(std::string_view text) {
-  std::vector<std::string> names;
-  for (absl::string_view item : absl::StrSplit(absl::string_view(text.data(), text.size()), ',')) {
-    item = absl::StripAsciiWhitespace(item);
-    if (!item.empty()) names.emplace_back(item);
-  }
-  return names;
+  return SplitSliceItems(text, ",");
 }
 
 absl::StatusOr<std::vector<DeviceListStrategy>> ParseStrategyList(
@@ -137,20 +119,20 @@ absl::Status ResolveCommon(const ConfigFlags& flags, const FileFlags& file,
                           : EnvNames{"FAIL_ON_INIT_ERROR"};
   ASSIGN_OR_RETURN(c.fail_on_init_error,
                    m.Pick<bool>(flags.fail_on_init_error, "--fail-on-init-error",
-                                fail_env, ParseBool, file.fail_on_init_error, true));
+                                fail_env, ParseGoBool, file.fail_on_init_error, true));
   ASSIGN_OR_RETURN(c.mps_root,
                    m.Pick<std::string>(flags.mps_root, "--mps-root", {"MPS_ROOT"},
                                        ParseString, file.mps_root, ""));
   ASSIGN_OR_RETURN(c.gdrcopy_enabled,
                    m.Pick<bool>(flags.gdrcopy_enabled, "--gdrcopy-enabled",
-                                {"GDRCOPY_ENABLED"}, ParseBool, file.gdrcopy_enabled,
+                                {"GDRCOPY_ENABLED"}, ParseGoBool, file.gdrcopy_enabled,
                                 false));
   ASSIGN_OR_RETURN(c.gds_enabled,
                    m.Pick<bool>(flags.gds_enabled, "--gds-enabled", {"GDS_ENABLED"},
-                                ParseBool, file.gds_enabled, false));
+                                ParseGoBool, file.gds_enabled, false));
   ASSIGN_OR_RETURN(c.mofed_enabled,
                    m.Pick<bool>(flags.mofed_enabled, "--mofed-enabled",
-                                {"MOFED_ENABLED"}, ParseBool, file.mofed_enabled,
+                                {"MOFED_ENABLED"}, ParseGoBool, file.mofed_enabled,
                                 false));
   ASSIGN_OR_RETURN(c.device_discovery_strategy,
                    m.Pick<DeviceDiscoveryStrategy>(
@@ -171,7 +153,7 @@ absl::Status ResolvePlugin(const ConfigFlags& flags, const PluginFileFlags& file
                            const Merger& m, PluginConfig& p) {
   ASSIGN_OR_RETURN(p.pass_device_specs,
                    m.Pick<bool>(flags.pass_device_specs, "--pass-device-specs",
-                                {"PASS_DEVICE_SPECS"}, ParseBool,
+                                {"PASS_DEVICE_SPECS"}, ParseGoBool,
                                 file.pass_device_specs, false));
   ASSIGN_OR_RETURN(p.device_list_strategies,
                    m.Pick<std::vector<DeviceListStrategy>>(
@@ -220,10 +202,10 @@ absl::Status ResolveGfd(const ConfigFlags& flags, const GfdFileFlags& file,
                         std::optional<bool> file_use_nfd_api, const Merger& m,
                         GfdConfig& g) {
   ASSIGN_OR_RETURN(g.oneshot, m.Pick<bool>(flags.oneshot, "--oneshot", {"GFD_ONESHOT"},
-                                           ParseBool, file.oneshot, false));
+                                           ParseGoBool, file.oneshot, false));
   ASSIGN_OR_RETURN(g.no_timestamp,
                    m.Pick<bool>(flags.no_timestamp, "--no-timestamp",
-                                {"GFD_NO_TIMESTAMP"}, ParseBool, file.no_timestamp,
+                                {"GFD_NO_TIMESTAMP"}, ParseGoBool, file.no_timestamp,
                                 false));
   ASSIGN_OR_RETURN(g.sleep_interval,
                    m.Pick<std::chrono::nanoseconds>(
@@ -241,7 +223,7 @@ absl::Status ResolveGfd(const ConfigFlags& flags, const GfdFileFlags& file,
   ASSIGN_OR_RETURN(g.use_node_feature_api,
                    m.Pick<bool>(flags.use_node_feature_api, "--use-node-feature-api",
                                 {"GFD_USE_NODE_FEATURE_API", "USE_NODE_FEATURE_API"},
-                                ParseBool, file_use_nfd_api, false));
+                                ParseGoBool, file_use_nfd_api, false));
   return absl::OkStatus();
 }
 
@@ -262,7 +244,7 @@ absl::Status ResolveImex(const ConfigFlags& flags, const ImexConfig& file,
   }
   ASSIGN_OR_RETURN(imex.required,
                    m.Pick<bool>(flags.imex_required, "--imex-required",
-                                {"IMEX_REQUIRED"}, ParseBool,
+                                {"IMEX_REQUIRED"}, ParseGoBool,
                                 std::optional<bool>(file.required), false));
   return absl::OkStatus();
 }
