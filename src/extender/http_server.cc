@@ -19,10 +19,6 @@ http::HttpResponse JsonError(int status, std::string_view message) {
   return http::HttpResponse{status, kJson, ErrorBody(std::string(message)), {}};
 }
 
-http::HttpResponse Text(int status, std::string body) {
-  return http::HttpResponse{status, "text/plain", std::move(body), {}};
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ExtenderHttpServer>> ExtenderHttpServer::Start(
@@ -122,10 +118,12 @@ http::HttpRouter ExtenderHttpServer::Routes(const HttpServerOptions& options) {
     router.Post(absl::StrCat(prefix, "/preempt"),
                 verb("preempt", &ExtenderHttpServer::Preempt, 200));
   }
-  router.Get("/healthz", [](const http::HttpRequest&) { return Text(200, "ok\n"); });
+  router.Get("/healthz",
+             [](const http::HttpRequest&) { return http::PlainText(200, "ok\n"); });
   router.Get("/readyz", [this](const http::HttpRequest&) {
     bool ready = ready_ ? ready_() : true;
-    return ready ? Text(200, "ok\n") : Text(503, "cluster state not synced yet\n");
+    return ready ? http::PlainText(200, "ok\n")
+                 : http::PlainText(503, "cluster state not synced yet\n");
   });
   router.Get(options.metrics_path, [this](const http::HttpRequest&) {
     return http::HttpResponse{200, http::kPrometheusContentType,

@@ -1,6 +1,7 @@
 #include "http/http_message.h"
 
 #include <cctype>
+#include <utility>
 
 namespace gpulet::http {
 namespace {
@@ -49,6 +50,10 @@ bool HttpRequest::KeepAlive() const {
   }
   if (close) return false;
   return minor_version >= 1 || keep_alive;
+}
+
+HttpResponse PlainText(int status, std::string body) {
+  return HttpResponse{status, "text/plain", std::move(body), {}};
 }
 
 std::string_view ReasonPhrase(int status) {

@@ -37,6 +37,9 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// A text/plain answer.
+HttpResponse PlainText(int status, std::string body);
+
 // "OK", "Not Found", ... for the codes gpulet answers; "Unknown" otherwise.
 std::string_view ReasonPhrase(int status);
 

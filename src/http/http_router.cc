@@ -5,11 +5,7 @@
 namespace gpulet::http {
 
 HttpResponse PlainTextError(int status, std::string_view message) {
-  HttpResponse response;
-  response.status = status;
-  response.content_type = "text/plain";
-  response.body = std::string(message) + "\n";
-  return response;
+  return PlainText(status, std::string(message) + "\n");
 }
 
 void HttpRouter::Handle(std::string_view method, std::string_view path, HttpHandler handler) {

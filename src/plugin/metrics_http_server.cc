@@ -14,10 +14,6 @@ namespace {
 // idle client hold the single worker's attention.
 constexpr std::chrono::seconds kClientTimeout{2};
 
-http::HttpResponse Text(int status, std::string body) {
-  return http::HttpResponse{status, "text/plain", std::move(body), {}};
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
@@ -31,7 +27,7 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   router.Get("/healthz", [manager](const http::HttpRequest&) {
     Manager::State state = manager->state();
     bool ok = state == Manager::State::kServing || state == Manager::State::kIdle;
-    return ok ? Text(200, "ok\n") : Text(503, "not serving\n");
+    return ok ? http::PlainText(200, "ok\n") : http::PlainText(503, "not serving\n");
   });
   http::HttpServerOptions options;
   options.listen = address;
