@@ -2,7 +2,9 @@
 # Sets up the machine, builds gpulet three ways and runs every test:
 #   1. ASan + UBSan build, all tests;
 #   2. ThreadSanitizer build, the tests labelled "concurrency";
-#   3. release build (warnings are errors), all tests — its ctest summary is
+#   3. the Helm chart and static manifests rendered with real Helm and
+#      checked against the Kubernetes schema (scripts/helm-test.sh);
+#   4. release build (warnings are errors), all tests — its ctest summary is
 #      the last thing printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +30,9 @@ no_aslr=()
 if setarch "$(uname -m)" -R true 2>/dev/null; then no_aslr=(setarch "$(uname -m)" -R); fi
 (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/../scripts/tsan.supp" \
    "${no_aslr[@]}" ctest --output-on-failure -j "$jobs" -L concurrency --no-tests=ignore)
+
+echo "== helm chart and manifests"
+scripts/helm-test.sh
 
 echo "== release build and tests"
 scripts/build.sh release

@@ -121,9 +121,9 @@ ConfigFlags DevicePluginFlagSet::Parsed() const {
   return flags;
 }
 
-absl::StatusOr<DevicePluginOnlyOptions> DevicePluginFlagSet::ResolveOnly(
+absl::StatusOr<DevicePluginOptions> DevicePluginFlagSet::ResolveOnly(
     const Environment& env) const {
-  DevicePluginOnlyOptions out;
+  DevicePluginOptions out;
   auto pick = [&](CLI::Option* option, const std::string& flag, const char* var,
                   std::string& target) {
     if (option->count() > 0) {

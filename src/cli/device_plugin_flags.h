@@ -20,27 +20,12 @@
 #include "cli/node_flags.h"
 #include "config/config.h"
 #include "config/environment.h"
+#include "node/plugin_options.h"
 
 namespace gpulet::cli {
 
-inline constexpr char kDefaultKubeletSocket[] = "/var/lib/kubelet/device-plugins/kubelet.sock";
-
-// The values only this command reads.
-struct DevicePluginOnlyOptions {
-  std::string kubelet_socket = kDefaultKubeletSocket;  // "" = do not register
-  std::string metrics_address;                         // "" = no HTTP server
-  std::chrono::milliseconds rescan_interval{30000};
-  // How long a faulty device must stay quiet before it is healthy again;
-  // nullopt: never (NVIDIA's behaviour).
-  std::optional<std::chrono::milliseconds> recovery_window = std::chrono::minutes(5);
-  // Where the plugin's own CDI spec goes with a cdi-* device list strategy
-  // (NVIDIA's fixed /var/run/cdi).
-  std::string cdi_spec_dir = "/var/run/cdi";
-  // Serve the scheduler extender's decisions (off: NVIDIA's behaviour).
-  bool scheduler_handoff = false;
-  // Kubernetes access for the hand-off; "" = $KUBECONFIG, in-cluster, ~/.kube/config.
-  std::string kubeconfig;
-};
+using node::DevicePluginOptions;
+using node::kDefaultKubeletSocket;
 
 class DevicePluginFlagSet {
  public:
@@ -53,7 +38,7 @@ class DevicePluginFlagSet {
   // GPULET_HEALTH_RECOVERY_WINDOW, GPULET_CDI_SPEC_DIR and
   // GPULET_SCHEDULER_HANDOFF under the flags. InvalidArgument for a
   // bad duration.
-  absl::StatusOr<DevicePluginOnlyOptions> ResolveOnly(const Environment& env) const;
+  absl::StatusOr<DevicePluginOptions> ResolveOnly(const Environment& env) const;
 
  private:
   // CLI11 2.1 has no std::optional support: each flag parses into a plain

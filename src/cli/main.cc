@@ -9,6 +9,7 @@
 #include "cli/device_plugin_command.h"
 #include "cli/feature_discovery_command.h"
 #include "cli/info_command.h"
+#include "cli/node_command.h"
 #include "cli/scheduler_extender_command.h"
 #include "cli/simulate_command.h"
 #include "config/environment.h"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   AddCdiCommand(app, context, runner);
   AddFeatureDiscoveryCommand(app, context, runner);
   AddInfoCommand(app, context, runner);
+  AddNodeCommand(app, context, runner);
   AddSimulateCommand(app, context, runner);
   AddSchedulerExtenderCommand(app, context, runner);
 

@@ -31,34 +31,81 @@ std::string PluginCdiSpecPath(std::string_view spec_dir) {
                       AsAbsl(kPluginCdiClass), ".json");
 }
 
-CdiSpecWriter::CdiSpecWriter(std::string spec_dir, cdi::ExtrasOptions extras)
-    : path_(PluginCdiSpecPath(spec_dir)),
-      extras_(std::move(extras)),
-      devices_(std::make_shared<const CdiDeviceNames>()) {}
+std::string NodeCdiSpecPath(std::string_view spec_dir) {
+  std::string dir(spec_dir);
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return absl::StrCat(dir, dir == "/" ? "" : "/", "nvidia.yaml");
+}
 
-absl::StatusOr<bool> CdiSpecWriter::Update(const hostfs::HostFs& host,
-                                           const inventory::Inventory& inventory,
-                                           const CdiSpecOptions& options) {
+namespace {
+
+absl::StatusOr<cdi::GeneratedSpec> GenerateWriterSpec(const hostfs::HostFs& host,
+                                                      const inventory::Inventory& inventory,
+                                                      const CdiSpecOptions& options,
+                                                      const cdi::ExtrasOptions& extras,
+                                                      const std::string& vendor,
+                                                      bool node_names) {
   cdi::GenerateOptions generate;
-  generate.vendor = std::string(allocation::kCdiVendor);
+  generate.vendor = vendor;
   generate.device_class = std::string(kPluginCdiClass);
-  generate.name_strategies = {options.index_names ? cdi::DeviceNameStrategy::kIndex
-                                                  : cdi::DeviceNameStrategy::kUuid};
+  if (node_names) {
+    generate.name_strategies = {cdi::DeviceNameStrategy::kIndex, cdi::DeviceNameStrategy::kUuid};
+  } else {
+    generate.name_strategies = {options.index_names ? cdi::DeviceNameStrategy::kIndex
+                                                    : cdi::DeviceNameStrategy::kUuid};
+  }
   generate.hook_path = options.hook_path;
-  generate.extras = extras_;
+  generate.extras = extras;
   std::vector<std::string> ignored;
   ASSIGN_OR_RETURN(generate.hooks, cdi::HookSet::Create(options.disabled_hooks, {}, &ignored));
   generate.features = cdi::FeatureFlags::Parse(options.feature_flags, &ignored);
   ASSIGN_OR_RETURN(cdi::GeneratedSpec generated, cdi::GenerateSpec(host, &inventory, generate));
   generated.warnings.insert(generated.warnings.begin(), ignored.begin(), ignored.end());
+  return generated;
+}
+
+}  // namespace
+
+absl::StatusOr<cdi::GeneratedSpec> GeneratePluginSpec(const hostfs::HostFs& host,
+                                                      const inventory::Inventory& inventory,
+                                                      const CdiSpecOptions& options,
+                                                      const cdi::ExtrasOptions& extras) {
+  return GenerateWriterSpec(host, inventory, options, extras,
+                            std::string(allocation::kCdiVendor), /*node_names=*/false);
+}
+
+CdiSpecWriter::CdiSpecWriter(std::string spec_dir, cdi::ExtrasOptions extras)
+    : CdiSpecWriter(Target{PluginCdiSpecPath(spec_dir), std::string(allocation::kCdiVendor)},
+                    std::move(extras)) {}
+
+CdiSpecWriter::CdiSpecWriter(Target target, cdi::ExtrasOptions extras)
+    : target_(std::move(target)),
+      path_(target_.path),
+      extras_(std::move(extras)),
+      devices_(std::make_shared<const CdiDeviceNames>()) {}
+
+std::unique_ptr<CdiSpecWriter> CdiSpecWriter::ForNode(std::string spec_dir,
+                                                      cdi::ExtrasOptions extras) {
+  return std::unique_ptr<CdiSpecWriter>(new CdiSpecWriter(
+      Target{NodeCdiSpecPath(spec_dir), "nvidia.com", /*node_names=*/true}, std::move(extras)));
+}
+
+absl::StatusOr<bool> CdiSpecWriter::Update(const hostfs::HostFs& host,
+                                           const inventory::Inventory& inventory,
+                                           const CdiSpecOptions& options) {
+  ASSIGN_OR_RETURN(cdi::GeneratedSpec generated,
+                   GenerateWriterSpec(host, inventory, options, extras_, target_.vendor,
+                                      target_.node_names));
+  const cdi::SpecFormat format =
+      target_.node_names ? cdi::SpecFormat::kYaml : cdi::SpecFormat::kJson;
   auto names = std::make_shared<CdiDeviceNames>();
   for (const cdi::Device& device : generated.spec.devices) {
     names->insert(absl::StrCat(generated.spec.kind, "=", device.name));
   }
-  bool write = cdi::FormatSpec(generated.spec, cdi::SpecFormat::kJson) != ReadText(path_);
+  bool write = cdi::FormatSpec(generated.spec, format) != ReadText(path_);
   if (write) {
     for (const std::string& warning : generated.warnings) spdlog::warn("CDI spec: {}", warning);
-    RETURN_IF_ERROR(cdi::WriteSpecFile(path_, generated.spec, cdi::SpecFormat::kJson));
+    RETURN_IF_ERROR(cdi::WriteSpecFile(path_, generated.spec, format));
     spdlog::info("Wrote CDI spec {} with {} devices", path_, names->size());
   }
   std::lock_guard<std::mutex> lock(mu_);

@@ -8,6 +8,11 @@
 // generate`) over the plugin's HostFs, whose DriverRoots turn the paths
 // gpulet reads into host paths; nothing here joins roots.
 //
+// The same writer keeps the node's general spec, what `nvidia-ctk cdi
+// generate` writes for the runtime (`gpulet node --cdi-spec`): vendor
+// "nvidia.com", class "gpu", each device by index and by UUID, in
+// <spec dir>/nvidia.yaml (ForNode()).
+//
 // Unlike NVIDIA's plugin, which writes the spec once at start and leaves it
 // stale after a MIG or driver change, Update() is called with every new
 // Inventory (start, rescan, SIGHUP) and rewrites the file only when its
@@ -35,6 +40,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "cdi/driver_extras.h"
+#include "cdi/spec_generator.h"
 #include "hostfs/host_fs.h"
 #include "inventory/inventory.h"
 
@@ -45,6 +51,8 @@ inline constexpr char kDefaultCdiSpecDir[] = "/var/run/cdi";
 
 // "<dir>/k8s.device-plugin.nvidia.com-gpu.json".
 std::string PluginCdiSpecPath(std::string_view spec_dir);
+// "<dir>/nvidia.yaml".
+std::string NodeCdiSpecPath(std::string_view spec_dir);
 
 // What may change between two Update() calls (a SIGHUP reload).
 struct CdiSpecOptions {
@@ -60,11 +68,23 @@ struct CdiSpecOptions {
 // Qualified device names, "k8s.device-plugin.nvidia.com/gpu=GPU-…".
 using CdiDeviceNames = std::set<std::string, std::less<>>;
 
+// The spec Update() writes for `inventory`, generated but not written (what
+// `gpulet doctor` compares with the file on disk). Unknown hook and feature
+// names are added to the warnings. Errors as cdi::GenerateSpec, and
+// InvalidArgument from cdi::HookSet::Create.
+absl::StatusOr<cdi::GeneratedSpec> GeneratePluginSpec(const hostfs::HostFs& host,
+                                                      const inventory::Inventory& inventory,
+                                                      const CdiSpecOptions& options,
+                                                      const cdi::ExtrasOptions& extras);
+
 class CdiSpecWriter {
  public:
   // `extras` are the generator's search settings (binary dirs, kernel
   // release), fixed for the process.
   CdiSpecWriter(std::string spec_dir, cdi::ExtrasOptions extras);
+  // The node's nvidia.com/gpu spec, as `nvidia-ctk cdi generate` names its
+  // devices (index and UUID; CdiSpecOptions::index_names is ignored).
+  static std::unique_ptr<CdiSpecWriter> ForNode(std::string spec_dir, cdi::ExtrasOptions extras);
 
   // Generates the spec for `inventory` and replaces the file when its text
   // differs. Returns whether the file was written. Errors: those of
@@ -78,6 +98,15 @@ class CdiSpecWriter {
   const std::string& path() const { return path_; }
 
  private:
+  // What the file holds and how its devices are named.
+  struct Target {
+    std::string path;
+    std::string vendor;
+    bool node_names = false;  // index and UUID names, YAML
+  };
+  CdiSpecWriter(Target target, cdi::ExtrasOptions extras);
+
+  const Target target_;
   const std::string path_;
   const cdi::ExtrasOptions extras_;
   mutable std::mutex mu_;

@@ -82,8 +82,25 @@ allocation::AllocateOptions ToAllocateOptions(const Config& config) {
   return options;
 }
 
+CdiSpecOptions ToCdiSpecOptions(const Config& config) {
+  CdiSpecOptions options;
+  options.index_names = config.plugin.device_id_strategy == DeviceIdStrategy::kIndex;
+  options.hook_path = config.plugin.nvidia_ctk_path;
+  options.disabled_hooks = config.plugin.cdi_disable_hooks;
+  options.feature_flags = config.plugin.cdi_feature_flags;
+  return options;
+}
+
 absl::Status NodeResourceSource::ReloadConfig() {
-  absl::StatusOr<Config> config = LoadConfig(flags_, *env_, ConfigUser::kDevicePlugin);
+  absl::Status status = LoadNewConfig();
+  if (reload_observer_) reload_observer_();
+  return status;
+}
+
+absl::Status NodeResourceSource::LoadNewConfig() {
+  absl::StatusOr<Config> config =
+      LoadConfig(override_ != nullptr ? override_->Apply(flags_) : flags_, *env_,
+                 ConfigUser::kDevicePlugin);
   if (!config.ok()) return config.status();
   for (const std::string& warning : config->warnings) spdlog::warn("{}", warning);
   config_ = *std::move(config);
@@ -105,12 +122,8 @@ absl::StatusOr<NodeResources> NodeResourceSource::Build() {
   allocate.roots = node_->host().roots();
   std::shared_ptr<const CdiSpecWriter> cdi;
   if (cdi_ != nullptr && allocate.list_strategies.AnyCdi()) {
-    CdiSpecOptions cdi_options;
-    cdi_options.index_names = allocate.id_strategy == allocation::DeviceIdStrategy::kIndex;
-    cdi_options.hook_path = config_.plugin.nvidia_ctk_path;
-    cdi_options.disabled_hooks = config_.plugin.cdi_disable_hooks;
-    cdi_options.feature_flags = config_.plugin.cdi_feature_flags;
-    absl::StatusOr<bool> written = cdi_->Update(node_->host(), **inventory, cdi_options);
+    absl::StatusOr<bool> written =
+        cdi_->Update(node_->host(), **inventory, ToCdiSpecOptions(config_));
     if (!written.ok()) return written.status();
     cdi = cdi_;
   }

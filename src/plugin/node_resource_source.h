@@ -17,6 +17,7 @@
 
 #include "allocation/allocate_options.h"
 #include "config/config.h"
+#include "config/config_file_override.h"
 #include "config/environment.h"
 #include "inventory/node_source.h"
 #include "plugin/cdi_spec_writer.h"
@@ -30,6 +31,8 @@ namespace gpulet::plugin {
 // copied from the merged config.
 resources::ResourceOptions ToResourceOptions(const Config& config);
 allocation::AllocateOptions ToAllocateOptions(const Config& config);
+// What the plugin's own CDI spec is generated with under `config`.
+CdiSpecOptions ToCdiSpecOptions(const Config& config);
 
 class NodeResourceSource final : public ResourceSource {
  public:
@@ -59,11 +62,26 @@ class NodeResourceSource final : public ResourceSource {
   // in a HandoffBackend over `context`.
   void set_handoff(HandoffContext context) { handoff_ = std::move(context); }
 
+  // ReloadConfig() reads the file chosen in `choice` (gpulet node's per-node
+  // config) instead of --config-file, once one is chosen.
+  void set_config_file_override(std::shared_ptr<const ConfigFileOverride> choice) {
+    override_ = std::move(choice);
+  }
+
+  // Called on the Manager's thread after every ReloadConfig() (SIGHUP or a
+  // config switch), whatever its outcome, so that the other parts of a
+  // node process reload with the plugin.
+  void set_reload_observer(std::function<void()> observer) {
+    reload_observer_ = std::move(observer);
+  }
+
   const Config& config() const { return config_; }
   // The inventory of the last successful Build(); null before it.
   const std::shared_ptr<const inventory::Inventory>& inventory() const { return inventory_; }
 
  private:
+  absl::Status LoadNewConfig();
+
   const ConfigFlags flags_;
   const Environment* const env_;
   Config config_;
@@ -73,6 +91,8 @@ class NodeResourceSource final : public ResourceSource {
   InventoryObserver observer_;
   std::shared_ptr<CdiSpecWriter> cdi_;
   std::optional<HandoffContext> handoff_;
+  std::shared_ptr<const ConfigFileOverride> override_;
+  std::function<void()> reload_observer_;
 };
 
 }  // namespace gpulet::plugin

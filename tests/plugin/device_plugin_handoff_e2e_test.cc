@@ -65,12 +65,7 @@ class HandoffE2eTest : public DevicePluginE2eTest {
     ASSERT_TRUE(server.ok()) << server.status();
     api_ = *std::move(server);
     ASSERT_TRUE(api_->AddNode(kube::testing::NodeObject(kNode)).ok());
-    kubeconfig_ = WriteFile("kubeconfig",
-                            "apiVersion: v1\nkind: Config\n"
-                            "clusters:\n- name: fake\n  cluster:\n    server: " + api_->url() +
-                                "\nusers:\n- name: plugin\n  user:\n    token: t0ken\n"
-                                "contexts:\n- name: fake\n  context:\n    cluster: fake\n"
-                                "    user: plugin\ncurrent-context: fake\n");
+    kubeconfig_ = WriteFile("kubeconfig", KubeconfigFor(api_->url()));
   }
 
   void LaunchWithHandoff(std::vector<std::string> args = {}) {

@@ -41,7 +41,7 @@ void DevicePluginE2eTest::TearDown() {
 
 void DevicePluginE2eTest::Launch(const std::string& machine, std::vector<std::string> args,
                                  std::vector<std::string> env) {
-  std::vector<std::string> argv = {"device-plugin", "--nvml-library", GPULET_MOCK_NVML_PATH,
+  std::vector<std::string> argv = {subcommand_, "--nvml-library", GPULET_MOCK_NVML_PATH,
                                    "--kubelet-socket", kubelet_->socket_path()};
   argv.insert(argv.end(), args.begin(), args.end());
   env.push_back("GPULET_MOCK_MACHINE=" + machine);
@@ -54,6 +54,14 @@ void DevicePluginE2eTest::Launch(const std::string& machine, std::vector<std::st
   });
   ASSERT_TRUE(plugin.ok()) << plugin.status();
   plugin_ = *std::move(plugin);
+}
+
+std::string KubeconfigFor(const std::string& url) {
+  return "apiVersion: v1\nkind: Config\n"
+         "clusters:\n- name: fake\n  cluster:\n    server: " + url +
+         "\nusers:\n- name: plugin\n  user:\n    token: t0ken\n"
+         "contexts:\n- name: fake\n  context:\n    cluster: fake\n"
+         "    user: plugin\ncurrent-context: fake\n";
 }
 
 bool DevicePluginE2eTest::WaitRegistered(size_t count) const {

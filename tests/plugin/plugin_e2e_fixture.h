@@ -28,7 +28,7 @@ class DevicePluginE2eTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
-  // Starts `gpulet device-plugin` on `machine` (a shipped profile name or
+  // Starts `gpulet <subcommand_>` on `machine` (a shipped profile name or
   // a path) with `args` after the NVML library and kubelet socket flags.
   void Launch(const std::string& machine, std::vector<std::string> args = {},
               std::vector<std::string> env = {});
@@ -49,6 +49,9 @@ class DevicePluginE2eTest : public ::testing::Test {
   // SIGTERM, then the exit code (nullopt: still running after kE2eWait).
   std::optional<int> Terminate();
 
+  // "device-plugin"; the node agent's tests run "node", which takes the
+  // same flags.
+  std::string subcommand_ = "device-plugin";
   SocketDir dir_;
   std::string control_path_;
   std::unique_ptr<KubeletEmulator> kubelet_;
@@ -58,6 +61,9 @@ class DevicePluginE2eTest : public ::testing::Test {
 // The GPU UUIDs of a shipped mock profile, in index order (a test
 // failure and an empty list when it cannot be loaded).
 std::vector<std::string> ProfileGpuUuids(const std::string& machine);
+
+// A kubeconfig for an API server at `url` (a fake one) with a token user.
+std::string KubeconfigFor(const std::string& url);
 
 // The device IDs of a list, in order; and those that are Healthy.
 std::vector<std::string> DeviceIds(const v1beta1::ListAndWatchResponse& list);

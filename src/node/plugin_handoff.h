@@ -1,4 +1,4 @@
-// The scheduler hand-off of `gpulet device-plugin` (--scheduler-handoff):
+// The scheduler hand-off of the device plugin (--scheduler-handoff):
 // what runs beside the Manager when it is on — the Kubernetes client, the
 // node annotation publisher, the pod watcher feeding the GrantLedger, and
 // the queue that records served containers on the pods.
@@ -8,8 +8,8 @@
 //
 // Not thread-safe: built and stopped on the main thread; its parts are
 // thread-safe.
-#ifndef GPULET_CLI_DEVICE_PLUGIN_HANDOFF_H_
-#define GPULET_CLI_DEVICE_PLUGIN_HANDOFF_H_
+#ifndef GPULET_NODE_PLUGIN_HANDOFF_H_
+#define GPULET_NODE_PLUGIN_HANDOFF_H_
 
 #include <memory>
 #include <string>
@@ -24,17 +24,17 @@
 #include "plugin/pod_decision_feed.h"
 #include "plugin/pod_patch_queue.h"
 
-namespace gpulet::cli {
+namespace gpulet::node {
 
-class DevicePluginHandoff {
+class PluginHandoff {
  public:
   // Connects to the API server and starts the pod watcher, the publisher
   // and the patch queue. InvalidArgument without a node name;
   // FailedPrecondition when no Kubernetes configuration is found.
-  static absl::StatusOr<std::unique_ptr<DevicePluginHandoff>> Start(
+  static absl::StatusOr<std::unique_ptr<PluginHandoff>> Start(
       const std::string& node, const std::string& kubeconfig, const Environment& env,
       plugin::NodeGpuPublisher::HealthSource health);
-  ~DevicePluginHandoff() { Stop(); }
+  ~PluginHandoff() { Stop(); }
 
   // For the backends (NodeResourceSource::set_handoff).
   plugin::HandoffContext Context();
@@ -44,7 +44,7 @@ class DevicePluginHandoff {
   void Stop();
 
  private:
-  DevicePluginHandoff() = default;
+  PluginHandoff() = default;
 
   std::unique_ptr<plugin::KubeHandoffApi> api_;
   std::shared_ptr<plugin::GrantLedger> ledger_ = std::make_shared<plugin::GrantLedger>();
@@ -54,6 +54,6 @@ class DevicePluginHandoff {
   std::unique_ptr<kube::Watcher> watcher_;
 };
 
-}  // namespace gpulet::cli
+}  // namespace gpulet::node
 
-#endif  // GPULET_CLI_DEVICE_PLUGIN_HANDOFF_H_
+#endif  // GPULET_NODE_PLUGIN_HANDOFF_H_

@@ -1,13 +1,13 @@
-#include "cli/device_plugin_handoff.h"
+#include "node/plugin_handoff.h"
 
 #include "absl/strings/str_cat.h"
 #include "base/absl_format.h"
 #include "base/status_macros.h"
 #include "spdlog/spdlog.h"
 
-namespace gpulet::cli {
+namespace gpulet::node {
 
-absl::StatusOr<std::unique_ptr<DevicePluginHandoff>> DevicePluginHandoff::Start(
+absl::StatusOr<std::unique_ptr<PluginHandoff>> PluginHandoff::Start(
     const std::string& node, const std::string& kubeconfig, const Environment& env,
     plugin::NodeGpuPublisher::HealthSource health) {
   if (node.empty()) {
@@ -16,7 +16,7 @@ absl::StatusOr<std::unique_ptr<DevicePluginHandoff>> DevicePluginHandoff::Start(
         "spec.nodeName)");
   }
   ASSIGN_OR_RETURN(kube::ClientConfig config, kube::ResolveClientConfig(kubeconfig, env));
-  std::unique_ptr<DevicePluginHandoff> out(new DevicePluginHandoff());
+  std::unique_ptr<PluginHandoff> out(new PluginHandoff());
   ASSIGN_OR_RETURN(out->api_, plugin::KubeHandoffApi::Create(config));
   out->feed_ = std::make_shared<plugin::PodDecisionFeed>(node, out->ledger_);
   out->patches_ = std::make_unique<plugin::PodPatchQueue>(out->api_.get());
@@ -37,7 +37,7 @@ absl::StatusOr<std::unique_ptr<DevicePluginHandoff>> DevicePluginHandoff::Start(
   return out;
 }
 
-plugin::HandoffContext DevicePluginHandoff::Context() {
+plugin::HandoffContext PluginHandoff::Context() {
   plugin::HandoffContext context;
   context.ledger = ledger_;
   plugin::PodPatchQueue* patches = patches_.get();
@@ -57,10 +57,10 @@ plugin::HandoffContext DevicePluginHandoff::Context() {
   return context;
 }
 
-void DevicePluginHandoff::Stop() {
+void PluginHandoff::Stop() {
   if (watcher_ != nullptr) watcher_->Stop();
   if (publisher_ != nullptr) publisher_->Stop();
   if (patches_ != nullptr) patches_->Stop();
 }
 
-}  // namespace gpulet::cli
+}  // namespace gpulet::node
