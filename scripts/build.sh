@@ -2,7 +2,9 @@
 # Configures and builds one variant of gpulet.
 #   scripts/build.sh [release|asan|tsan] [extra cmake args...]
 # Build trees: build/ (release: everything), build-asan/ and build-tsan/
-# (the tests and what they run, no benchmarks).
+# (the tests and what they run, no benchmarks). GPULET_TARGETS="a b"
+# builds only those targets instead (scripts/run.sh: the binary and the
+# mock NVML library).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,4 +29,5 @@ if command -v ccache >/dev/null; then
 fi
 
 cmake -S . -B "$dir" -G Ninja "${launcher[@]}" "${args[@]}" "$@" >/dev/null
-cmake --build "$dir" -j "$(nproc)" --target "$target"
+read -r -a targets <<<"${GPULET_TARGETS:-$target}"
+cmake --build "$dir" -j "$(nproc)" --target "${targets[@]}"

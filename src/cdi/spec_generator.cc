@@ -106,6 +106,13 @@ absl::StatusOr<std::vector<Device>> NvmlDevices(const hostfs::HostFs& host,
                       options.features.additional_gids);
   std::vector<Device> devices;
   for (const Selected& device : selected) {
+    if (!device.gpu->problem.empty()) {
+      // What was read of it (its UUID, its minor) may be missing or wrong:
+      // a lost GPU has an empty UUID, which no runtime accepts as a name.
+      warnings.push_back(absl::StrCat("left out GPU ", device.gpu->index, ": ",
+                                      device.gpu->problem));
+      continue;
+    }
     absl::StatusOr<ContainerEdits> edits =
         device.mig == nullptr ? builder.ForGpu(*device.gpu)
                               : builder.ForMig(*device.gpu, *device.mig);

@@ -160,6 +160,18 @@ TEST(SpecGeneratorTest, MissingGpuNodeLeavesTheGpuOut) {
   EXPECT_THAT(out.warnings, ::testing::Contains(HasSubstr("nvidia1")));
 }
 
+TEST(SpecGeneratorTest, GpuWithAProblemIsLeftOut) {
+  std::unique_ptr<Generated> node = MakeNode(DriverLayout::kDebianMultiarch, 2, -1);
+  node->inventory.gpus[1].uuid.clear();
+  node->inventory.gpus[1].problem = "nvmlDeviceGetHandleByIndex_v2 on GPU 1: GPU is lost";
+  ASSERT_OK_AND_ASSIGN(GeneratedSpec out,
+                       GenerateSpec(*node->host, &node->inventory, GenerateOptions()));
+  std::vector<std::string> names;
+  for (const Device& device : out.spec.devices) names.push_back(device.name);
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre("0", node->inventory.gpus[0].uuid, "all"));
+  EXPECT_THAT(out.warnings, ::testing::Contains(HasSubstr("left out GPU 1: ")));
+}
+
 TEST(SpecGeneratorTest, ManagementModeHasOneAllDevice) {
   std::unique_ptr<Generated> node = MakeNode(DriverLayout::kGpuOperator, 2, 1);
   GenerateOptions options;

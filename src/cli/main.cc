@@ -7,6 +7,7 @@
 #include "cli/cdi_command.h"
 #include "cli/command.h"
 #include "cli/device_plugin_command.h"
+#include "cli/doctor_command.h"
 #include "cli/feature_discovery_command.h"
 #include "cli/info_command.h"
 #include "cli/node_command.h"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
 
   CommandRunner runner;
   AddDevicePluginCommand(app, context, runner);
+  AddDoctorCommand(app, context, runner);
   AddCdiCommand(app, context, runner);
   AddFeatureDiscoveryCommand(app, context, runner);
   AddInfoCommand(app, context, runner);

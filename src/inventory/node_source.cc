@@ -10,8 +10,9 @@ namespace {
 
 // The host as gpulet sees it: itself, plus the driver root at its mount
 // point in gpulet's container when that mount exists.
-absl::StatusOr<hostfs::HostView> MakeView(const NodeOptions& options) {
-  hostfs::HostView view;
+absl::StatusOr<hostfs::HostView> MakeView(const NodeOptions& options,
+                                          const hostfs::HostView& base) {
+  hostfs::HostView view = base;
   std::error_code error;
   if (options.driver_root != "/" &&
       std::filesystem::is_directory(options.driver_root_ctr_path, error)) {
@@ -32,11 +33,17 @@ absl::Status ExplainMissingNvml(const absl::Status& status,
 
 }  // namespace
 
-absl::StatusOr<NodeSource> NodeSource::Open(const NodeOptions& options) {
-  ASSIGN_OR_RETURN(hostfs::HostView view, MakeView(options));
+absl::StatusOr<hostfs::HostFs> NodeSource::OpenHost(const NodeOptions& options,
+                                                    const hostfs::HostView& base) {
+  ASSIGN_OR_RETURN(hostfs::HostView view, MakeView(options, base));
   ASSIGN_OR_RETURN(hostfs::DriverRoots roots,
                    hostfs::DriverRoots::Create(options.driver_root, options.dev_root));
-  ASSIGN_OR_RETURN(hostfs::HostFs host, hostfs::HostFs::Open(view, roots));
+  return hostfs::HostFs::Open(view, roots);
+}
+
+absl::StatusOr<NodeSource> NodeSource::Open(const NodeOptions& options,
+                                            const hostfs::HostView& base) {
+  ASSIGN_OR_RETURN(hostfs::HostFs host, OpenHost(options, base));
   std::string library_path = options.nvml_library;
   if (library_path.empty()) {
     absl::StatusOr<std::string> found = host.FindNvmlLibrary();

@@ -27,7 +27,17 @@ class NodeSource {
   // NVML cannot be loaded or initialised, with a message that says whether
   // the NVIDIA kernel driver is loaded at all and how to point gpulet at a
   // library (--nvml-library).
-  static absl::StatusOr<NodeSource> Open(const NodeOptions& options);
+  //
+  // `base` is how gpulet sees the host before the driver root is bound at
+  // driver_root_ctr_path: itself (the default), or a prefix where the
+  // host's "/" is mounted (`gpulet doctor --host-root /host`, test trees).
+  static absl::StatusOr<NodeSource> Open(const NodeOptions& options,
+                                         const hostfs::HostView& base = hostfs::HostView());
+
+  // The host files of Open() without NVML: for reports on a node whose
+  // NVML cannot be loaded. kInvalidArgument for unusable roots.
+  static absl::StatusOr<hostfs::HostFs> OpenHost(const NodeOptions& options,
+                                                 const hostfs::HostView& base = hostfs::HostView());
 
   // A fresh snapshot of the node (BuildInventory).
   absl::StatusOr<std::shared_ptr<const Inventory>> Snapshot() const;

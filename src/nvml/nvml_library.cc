@@ -1,6 +1,7 @@
 #include "nvml/nvml_library.h"
 
 #include <dlfcn.h>
+#include <link.h>
 
 #include <utility>
 
@@ -90,6 +91,15 @@ NvmlLibrary::~NvmlLibrary() {
   // unloaded (its own threads and atexit handlers may still refer to it),
   // and its process-wide state must stay reachable for leak checkers.
   (void)handle_;
+}
+
+std::string NvmlLibrary::LoadedFrom() const {
+  struct link_map* map = nullptr;
+  if (dlinfo(handle_, RTLD_DI_LINKMAP, &map) != 0 || map == nullptr ||
+      map->l_name == nullptr || map->l_name[0] == '\0') {
+    return path_;
+  }
+  return map->l_name;
 }
 
 absl::Status NvmlLibrary::StatusOf(nvmlReturn_t result, std::string_view call,

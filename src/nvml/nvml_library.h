@@ -54,6 +54,10 @@ class NvmlLibrary {
   const NvmlFunctions& functions() const { return functions_; }
   // The path given to dlopen.
   const std::string& path() const { return path_; }
+  // The file the dynamic loader mapped (its link map entry): where a bare
+  // "libnvidia-ml.so.1" was found through ld.so.cache or LD_LIBRARY_PATH.
+  // path() when the loader does not say.
+  std::string LoadedFrom() const;
 
   // NvmlStatus() with the library's own description of `result`.
   absl::Status StatusOf(nvmlReturn_t result, std::string_view call,

@@ -36,6 +36,7 @@ TEST(NvmlLibraryTest, SystemQueriesAnswerFromTheMachine) {
                        mock::LoadMachineProfile("dgx-h100"));
   ASSERT_OK_AND_ASSIGN(auto library, NvmlLibrary::Open(GPULET_MOCK_NVML_PATH));
   EXPECT_EQ(library->path(), GPULET_MOCK_NVML_PATH);
+  EXPECT_EQ(library->LoadedFrom(), GPULET_MOCK_NVML_PATH);
   EXPECT_EQ(library->DriverVersion().value(), profile.driver_version);
   EXPECT_EQ(library->NvmlVersion().value(), profile.nvml_version);
   EXPECT_EQ(library->CudaDriverVersion().value(), profile.cuda_driver_version);
