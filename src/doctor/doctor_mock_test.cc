@@ -128,10 +128,11 @@ TEST_F(DoctorMockTest, LostGpuIsShownWithWhatItCostsAndTheFix) {
   EXPECT_THAT(Lines(report, "gpus"), HasSubstr("Xid 79"));
   EXPECT_THAT(Lines(report, "gpus"), HasSubstr("nvidia-smi -r -i 3"));
   EXPECT_THAT(Lines(report, "resources"),
-              HasSubstr("✗ nvidia.com/gpu: 7 of 8 would be advertised healthy; GPU 3 is lost"));
+              HasSubstr("✗ 7 of 8 GPUs would be advertised; GPU 3 is lost"));
   nlohmann::ordered_json json = ReportToJson(report);
   EXPECT_EQ(json["gpus"]["gpus"][3]["health"], "lost");
   EXPECT_EQ(json["resources"]["resources"][0]["healthy"], 7);
+  EXPECT_EQ(json["resources"]["resources"][0]["devices"], 7);
 }
 
 TEST_F(DoctorMockTest, EveryGpuLostCannotServe) {
@@ -140,7 +141,7 @@ TEST_F(DoctorMockTest, EveryGpuLostCannotServe) {
   DoctorReport report = Run();
   EXPECT_FALSE(report.CanServeGpus());
   EXPECT_EQ(report.ExitCode(), 1);
-  EXPECT_THAT(Lines(report, "resources"), HasSubstr("0 of 1 would be advertised healthy"));
+  EXPECT_THAT(Lines(report, "resources"), HasSubstr("0 of 1 GPUs would be advertised"));
 }
 
 TEST_F(DoctorMockTest, NoDriverCannotServe) {

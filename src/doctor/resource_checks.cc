@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/absl_string_view.h"
@@ -97,6 +98,33 @@ void AddSet(const inventory::Inventory& inventory, const resources::ResourceSet&
                                          "; the kubelet counts the rest as unallocatable"));
 }
 
+// How BuildResourceSets words a GPU it leaves out.
+constexpr char kNotAdvertised[] = "is not advertised";
+
+// GPUs lost before their UUID was read are left out of every resource:
+// the node's count drops, which an operator should hear as a problem.
+void AddUnadvertised(const inventory::Inventory& inventory, bool none_healthy,
+                     Section& section) {
+  std::vector<const inventory::Gpu*> missing;
+  for (const inventory::Gpu& gpu : inventory.gpus) {
+    if (gpu.uuid.empty() && !gpu.problem.empty()) missing.push_back(&gpu);
+  }
+  if (missing.empty()) return;
+  std::vector<std::string> gpus;
+  for (const inventory::Gpu* gpu : missing) {
+    gpus.push_back(absl::StrCat("GPU ", gpu->index, " is ", GpuHealth(*gpu)));
+  }
+  Finding& finding = section.Problem(
+      absl::StrCat(inventory.gpus.size() - missing.size(), " of ", inventory.gpus.size(),
+                   " GPUs would be advertised; ", absl::StrJoin(gpus, ", "), ": ",
+                   missing.size() == 1 ? "it is" : "they are",
+                   " left out until its UUID can be read"),
+      missing.size() == 1 ? GpuFix(*missing.front()) : "see the GPUs section for each GPU's fix",
+      none_healthy);
+  finding.details.push_back(
+      "the kubelet's capacity drops by as many GPUs; pods already running on them fail");
+}
+
 }  // namespace
 
 absl::StatusOr<resources::ResourceSets> CheckResources(const inventory::Inventory& inventory,
@@ -127,7 +155,9 @@ absl::StatusOr<resources::ResourceSets> CheckResources(const inventory::Inventor
     }
   }
   for (const auto& set : sets->sets) AddSet(inventory, *set, healthy == 0, section);
+  AddUnadvertised(inventory, healthy == 0, section);
   for (const std::string& warning : sets->warnings) {
+    if (absl::StrContains(warning, kNotAdvertised)) continue;  // said above
     section.Warn(warning, "see the GPUs section");
   }
   return sets;

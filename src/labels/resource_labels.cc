@@ -89,6 +89,8 @@ void FullGpuLabels(const Inventory& inventory, MigStrategy strategy,
                    const Sharing& sharing, LabelMap& out) {
   std::map<std::string, GpuGroup> groups;
   for (const Gpu& gpu : inventory.gpus) {
+    // Lost before it was read: not advertised, so not counted either.
+    if (gpu.uuid.empty() && !gpu.problem.empty()) continue;
     GpuGroup& group = groups[gpu.name];
     if (group.first == nullptr) group.first = &gpu;
     ++group.count;
@@ -101,6 +103,7 @@ void FullGpuLabels(const Inventory& inventory, MigStrategy strategy,
       winner = &group;
     }
   }
+  if (winner == nullptr) return;
   if (groups.size() > 1) {
     spdlog::warn("{} GPU models on this node; nvidia.com/gpu.* labels describe {}",
                  groups.size(), winner->first->name);

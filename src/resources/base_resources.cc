@@ -100,12 +100,24 @@ absl::StatusOr<Device> MigDeviceOf(const inventory::Gpu& gpu,
   return device;
 }
 
+// A GPU whose UUID could not be read (lost before it was ever read) has no
+// identity the kubelet could allocate by; advertising it would hand the
+// kubelet an empty device ID, the same one for every such GPU.
+bool Unidentified(const inventory::Gpu& gpu, BaseResources& out) {
+  if (!gpu.uuid.empty() || gpu.problem.empty()) return false;
+  out.warnings.push_back(absl::StrCat("GPU ", gpu.index,
+                                      " is not advertised: its UUID cannot be read (",
+                                      gpu.problem, ")"));
+  return true;
+}
+
 absl::StatusOr<BaseResources> BuildBaseResources(
     const inventory::Inventory& inventory, MigStrategy strategy) {
   BaseResources out;
   switch (strategy) {
     case MigStrategy::kNone:
       for (const inventory::Gpu& gpu : inventory.gpus) {
+        if (Unidentified(gpu, out)) continue;
         out.devices[ResourceName::Gpu()].push_back(GpuDevice(gpu));
       }
       break;
@@ -116,6 +128,7 @@ absl::StatusOr<BaseResources> BuildBaseResources(
     }
     case MigStrategy::kMixed:
       for (const inventory::Gpu& gpu : inventory.gpus) {
+        if (Unidentified(gpu, out)) continue;
         if (!gpu.mig_enabled) {
           out.devices[ResourceName::Gpu()].push_back(GpuDevice(gpu));
           continue;

@@ -3,6 +3,7 @@
 #include "resources/resource_set.h"
 
 #include <map>
+#include <set>
 
 #include "base/status_matchers.h"
 #include "gtest/gtest.h"
@@ -13,6 +14,7 @@ namespace {
 
 using ::gpulet::testing::MockNode;
 using ::gpulet::testing::StatusIs;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
@@ -182,6 +184,28 @@ TEST_F(ResourceSetTest, GpuWithAProblemIsNeverHealthy) {
     if (d.gpu_index == 2) {
       EXPECT_THAT(d.problem, HasSubstr("GPU is lost"));
     }
+  }
+}
+
+TEST_F(ResourceSetTest, GpusWhoseUuidCannotBeReadAreNotAdvertised) {
+  inventory::Inventory inv = Open("dgx-h100");
+  for (unsigned int index : {3u, 5u}) {
+    inv.gpus[index].uuid.clear();
+    inv.gpus[index].problem = "nvmlDeviceGetHandleByIndex_v2 on GPU " +
+                              std::to_string(index) + ": GPU is lost";
+  }
+  for (const ResourceOptions& options : {ResourceOptions{}, TimeSliced("gpu", 2)}) {
+    ASSERT_OK_AND_ASSIGN(ResourceSets sets, BuildResourceSets(inv, options));
+    ASSERT_EQ(sets.sets.size(), 1u);
+    std::set<std::string> ids;
+    for (const Device& d : sets.sets[0]->devices()) {
+      EXPECT_FALSE(d.gpu_uuid.empty());
+      ids.insert(d.id.ToString());
+    }
+    EXPECT_EQ(ids.size(), sets.sets[0]->devices().size());
+    EXPECT_EQ(sets.sets[0]->devices().size(), 6u * (options.sharing.resources.empty() ? 1 : 2));
+    EXPECT_THAT(sets.warnings, Contains(HasSubstr("GPU 3 is not advertised")));
+    EXPECT_THAT(sets.warnings, Contains(HasSubstr("GPU 5 is not advertised")));
   }
 }
 

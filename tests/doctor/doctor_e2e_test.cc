@@ -56,7 +56,7 @@ TEST_F(DoctorE2eTest, LostGpuIsShownAndTheNodeStillServes) {
   EXPECT_THAT(run.out, HasSubstr("  ✗ GPU 3: lost: "));
   EXPECT_THAT(run.out, HasSubstr("Xid 79"));
   EXPECT_THAT(run.out,
-              HasSubstr("  ✗ nvidia.com/gpu: 7 of 8 would be advertised healthy; GPU 3 is lost"));
+              HasSubstr("  ✗ 7 of 8 GPUs would be advertised; GPU 3 is lost"));
   EXPECT_THAT(run.out, HasSubstr("This node can serve GPUs (2 problems"));
 }
 
