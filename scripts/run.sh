@@ -7,20 +7,20 @@
 # Without an NVIDIA driver it runs on the bundled mock machine
 # (GPULET_MOCK_MACHINE, default dgx-h100; also dgx-a100-mig, t4, hetero,
 # gb200-nvl), with stand-ins for the driver's libraries and device nodes
-# under build/mock-node/ as --driver-root.
+# under build-run/mock-node/ as --driver-root.
 #   scripts/run.sh [gpulet doctor arguments...]
 # Exits with doctor's status: 0 when the node can serve GPUs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-GPULET_TARGETS="gpulet nvml_mock" scripts/build.sh release >/dev/null
+scripts/build.sh run >/dev/null
 
-gpulet=build/src/cli/gpulet
+gpulet=build-run/src/cli/gpulet
 args=()
 if ! [[ -d /proc/driver/nvidia/gpus && -n "$(ls -A /proc/driver/nvidia/gpus 2>/dev/null)" ]]; then
   export GPULET_MOCK_MACHINE=${GPULET_MOCK_MACHINE:-dgx-h100}
-  library=$PWD/build/mock/nvml/libnvidia-ml.so.1
-  root=$PWD/build/mock-node
+  library=$PWD/build-run/mock/nvml/libnvidia-ml.so.1
+  root=$PWD/build-run/mock-node
   info=$("$gpulet" info --json --nvml-library "$library")
   version=$(sed -n 's/^  "driver_version": "\(.*\)",$/\1/p' <<<"$info")
   rm -rf "$root"

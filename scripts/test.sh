@@ -4,7 +4,10 @@
 #   2. ThreadSanitizer build, the tests labelled "concurrency";
 #   3. the Helm chart and static manifests rendered with real Helm and
 #      checked against the Kubernetes schema (scripts/helm-test.sh);
-#   4. release build (warnings are errors), all tests — its ctest summary is
+#   4. the container image built (scripts/image.sh) and run under podman
+#      (scripts/image-test.sh; skipped with its reason where containers
+#      cannot run);
+#   5. release build (warnings are errors), all tests — its ctest summary is
 #      the last thing printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +36,10 @@ if setarch "$(uname -m)" -R true 2>/dev/null; then no_aslr=(setarch "$(uname -m)
 
 echo "== helm chart and manifests"
 scripts/helm-test.sh
+
+echo "== container image (run only where podman can run containers)"
+scripts/image.sh
+scripts/image-test.sh
 
 echo "== release build and tests"
 scripts/build.sh release

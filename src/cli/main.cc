@@ -11,8 +11,10 @@
 #include "cli/feature_discovery_command.h"
 #include "cli/info_command.h"
 #include "cli/node_command.h"
+#if GPULET_WITH_CLUSTER
 #include "cli/scheduler_extender_command.h"
 #include "cli/simulate_command.h"
+#endif
 #include "config/environment.h"
 
 int main(int argc, char** argv) {
@@ -36,8 +38,10 @@ int main(int argc, char** argv) {
   AddFeatureDiscoveryCommand(app, context, runner);
   AddInfoCommand(app, context, runner);
   AddNodeCommand(app, context, runner);
+#if GPULET_WITH_CLUSTER
   AddSimulateCommand(app, context, runner);
   AddSchedulerExtenderCommand(app, context, runner);
+#endif
 
   try {
     app.parse(argc, argv);

@@ -224,6 +224,11 @@ absl::StatusOr<HttpResponse> CurlTransport::Perform(const HttpRequest& request,
   Curl().easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
   Curl().easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
   Curl().easy_setopt(handle, CURLOPT_USERAGENT, "gpulet");
+  // The API server speaks HTTP(S) only; no other scheme in a kubeconfig or
+  // a redirect reaches libcurl's other protocols (whose libraries the
+  // container image leaves out).
+  Curl().easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  Curl().easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   Curl().easy_setopt(handle, CURLOPT_ERRORBUFFER, error);
   Curl().easy_setopt(handle, CURLOPT_WRITEFUNCTION, OnWrite);
   Curl().easy_setopt(handle, CURLOPT_WRITEDATA, &ex);
