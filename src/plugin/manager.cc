@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <utility>
 
 #include "base/absl_format.h"
+#include "base/program_pages.h"
 #include "spdlog/spdlog.h"
 
 namespace gpulet::plugin {
@@ -270,6 +272,9 @@ void Manager::RegisterPending() {
     ScheduleRetry();
   } else {
     retry_delay_ = options_.retry_min;
+    // Registered: startup is over, its code can go.
+    static std::once_flag released;
+    std::call_once(released, ReleaseProgramPages);
   }
   UpdateServed();
 }
