@@ -119,10 +119,19 @@ TEST_F(HandoffE2eTest, DecisionForGpu3IsWhatAllocateHandsOut) {
   ASSERT_TRUE(WaitRegistered());
   ASSERT_TRUE(api_->AddPod(DecidedPod("train", 1700000000, {{{uuids_[3], 3, 1000, 0}}})).ok());
   std::unique_ptr<PluginClient> client = Client("nvidia.com/gpu");
-  v1beta1::PreferredAllocationResponse preferred;
-  ASSERT_TRUE(client->GetPreferredAllocation(uuids_, {}, 1, &preferred).ok());
-  ASSERT_EQ(preferred.container_responses_size(), 1);
-  EXPECT_EQ(preferred.container_responses(0).deviceids(0), uuids_[3]);
+  // GetPreferredAllocation steers to a decision once the pod watch has
+  // brought it (the kubelet asks after the binding, well after the decision
+  // was written); only Allocate also lists the node's pods when it has none.
+  std::string preferred_id;
+  auto deadline = std::chrono::steady_clock::now() + kE2eWait;
+  while (preferred_id != uuids_[3] && std::chrono::steady_clock::now() < deadline) {
+    v1beta1::PreferredAllocationResponse preferred;
+    ASSERT_TRUE(client->GetPreferredAllocation(uuids_, {}, 1, &preferred).ok());
+    ASSERT_EQ(preferred.container_responses_size(), 1);
+    preferred_id = preferred.container_responses(0).deviceids(0);
+    if (preferred_id != uuids_[3]) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(preferred_id, uuids_[3]);
 
   v1beta1::AllocateResponse response;
   ASSERT_TRUE(client->Allocate({{uuids_[0]}}, &response).ok());
