@@ -1,20 +1,12 @@
 #include "node/config_switcher.h"
 
-#include <fstream>
-#include <iterator>
-
 #include "absl/strings/str_cat.h"
 #include "base/absl_format.h"
+#include "base/text_file.h"
 #include "spdlog/spdlog.h"
 
 namespace gpulet::node {
 namespace {
-
-absl::StatusOr<std::string> ReadText(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return absl::NotFoundError(absl::StrCat("cannot read config ", path));
-  return std::string(std::istreambuf_iterator<char>(file), {});
-}
 
 std::string Describe(const ConfigChoice& choice) {
   return choice.name.empty() ? std::string("the empty config")
@@ -42,7 +34,7 @@ absl::StatusOr<ConfigSwitcher::Candidate> ConfigSwitcher::Choose(
   if (!choice.ok()) return choice.status();
   Candidate candidate{*std::move(choice), ""};
   if (!candidate.choice.path.empty()) {
-    absl::StatusOr<std::string> text = ReadText(candidate.choice.path);
+    absl::StatusOr<std::string> text = ReadTextFile(candidate.choice.path);
     if (!text.ok()) return text.status();
     candidate.text = *std::move(text);
   }

@@ -1,12 +1,10 @@
 #include "plugin/cdi_spec_writer.h"
 
-#include <fstream>
-#include <iterator>
-
 #include "absl/strings/str_cat.h"
 #include "allocation/allocator.h"
 #include "base/absl_string_view.h"
 #include "base/status_macros.h"
+#include "base/text_file.h"
 #include "cdi/spec_file.h"
 #include "cdi/spec_format.h"
 #include "cdi/spec_generator.h"
@@ -15,26 +13,22 @@
 namespace gpulet::plugin {
 namespace {
 
-// The file's current text; "" when it cannot be read (then it is written).
-std::string ReadText(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return "";
-  return std::string(std::istreambuf_iterator<char>(file), {});
+// `file` in `spec_dir`, with the directory's trailing slashes dropped.
+std::string InSpecDir(std::string_view spec_dir, std::string_view file) {
+  std::string dir(spec_dir);
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return absl::StrCat(dir, dir == "/" ? "" : "/", AsAbsl(file));
 }
 
 }  // namespace
 
 std::string PluginCdiSpecPath(std::string_view spec_dir) {
-  std::string dir(spec_dir);
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  return absl::StrCat(dir, dir == "/" ? "" : "/", AsAbsl(allocation::kCdiVendor), "-",
-                      AsAbsl(kPluginCdiClass), ".json");
+  return InSpecDir(spec_dir, absl::StrCat(AsAbsl(allocation::kCdiVendor), "-",
+                                          AsAbsl(kPluginCdiClass), ".json"));
 }
 
 std::string NodeCdiSpecPath(std::string_view spec_dir) {
-  std::string dir(spec_dir);
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  return absl::StrCat(dir, dir == "/" ? "" : "/", "nvidia.yaml");
+  return InSpecDir(spec_dir, "nvidia.yaml");
 }
 
 namespace {
@@ -102,7 +96,8 @@ absl::StatusOr<bool> CdiSpecWriter::Update(const hostfs::HostFs& host,
   for (const cdi::Device& device : generated.spec.devices) {
     names->insert(absl::StrCat(generated.spec.kind, "=", device.name));
   }
-  bool write = cdi::FormatSpec(generated.spec, format) != ReadText(path_);
+  // A file that cannot be read is written.
+  bool write = cdi::FormatSpec(generated.spec, format) != ReadTextFile(path_).value_or("");
   if (write) {
     for (const std::string& warning : generated.warnings) spdlog::warn("CDI spec: {}", warning);
     RETURN_IF_ERROR(cdi::WriteSpecFile(path_, generated.spec, format));

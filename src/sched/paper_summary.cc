@@ -7,7 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "base/status_macros.h"
-#include "sched/text_file.h"
+#include "base/text_file.h"
 
 namespace gpulet::sched {
 namespace {

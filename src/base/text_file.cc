@@ -1,11 +1,11 @@
-#include "sched/text_file.h"
+#include "base/text_file.h"
 
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 
-namespace gpulet::sched {
+namespace gpulet {
 
 absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -16,4 +16,4 @@ absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
   return text.str();
 }
 
-}  // namespace gpulet::sched
+}  // namespace gpulet
