@@ -44,6 +44,7 @@ class Agent {
   // A new inventory: the CDI spec and the labels follow it when it differs
   // from the last one. On the Manager's thread, or the main loop's.
   void OnInventory(const std::shared_ptr<const inventory::Inventory>& inventory, bool force);
+  // Without the plugin part, which otherwise hands over its reloaded config.
   void RefreshCdiOptions();
   int RunWithoutPlugin(SignalWatcher* signals);
   void StopParts();
@@ -182,9 +183,9 @@ std::optional<int> Agent::Build() {
   plugin.on_inventory = [this](std::shared_ptr<const inventory::Inventory> inventory) {
     OnInventory(inventory, false);
   };
-  plugin.on_reload = [this] {
+  plugin.on_reload = [this](const Config& running) {
     if (labels_ != nullptr) labels_->Reload();
-    if (cdi_ != nullptr) RefreshCdiOptions();
+    cdi_options_ = plugin::ToCdiSpecOptions(running);
     last_inventory_.clear();  // the next build rewrites the spec with the new options
   };
   // After the plugin's sockets are gone: the selection, the labels, NVML.

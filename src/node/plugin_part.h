@@ -43,8 +43,8 @@ struct PluginPartOptions {
   // (start, rescan, reload), after the plugin's own observers.
   std::function<void(std::shared_ptr<const inventory::Inventory>)> on_inventory;
   // Called on the Manager's thread after every config reload (SIGHUP or a
-  // kReload event), whatever its outcome.
-  std::function<void()> on_reload;
+  // kReload event), whatever its outcome, with the config now running.
+  std::function<void(const Config&)> on_reload;
   // Called once the sockets are gone and health has stopped.
   std::function<void()> on_stopped;
 };

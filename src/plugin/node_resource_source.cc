@@ -93,7 +93,7 @@ CdiSpecOptions ToCdiSpecOptions(const Config& config) {
 
 absl::Status NodeResourceSource::ReloadConfig() {
   absl::Status status = LoadNewConfig();
-  if (reload_observer_) reload_observer_();
+  if (reload_observer_) reload_observer_(config_);
   return status;
 }
 

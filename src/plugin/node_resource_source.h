@@ -69,9 +69,9 @@ class NodeResourceSource final : public ResourceSource {
   }
 
   // Called on the Manager's thread after every ReloadConfig() (SIGHUP or a
-  // config switch), whatever its outcome, so that the other parts of a
-  // node process reload with the plugin.
-  void set_reload_observer(std::function<void()> observer) {
+  // config switch), whatever its outcome, with the config now running, so
+  // that the other parts of a node process reload with the plugin.
+  void set_reload_observer(std::function<void(const Config&)> observer) {
     reload_observer_ = std::move(observer);
   }
 
@@ -92,7 +92,7 @@ class NodeResourceSource final : public ResourceSource {
   std::shared_ptr<CdiSpecWriter> cdi_;
   std::optional<HandoffContext> handoff_;
   std::shared_ptr<const ConfigFileOverride> override_;
-  std::function<void()> reload_observer_;
+  std::function<void(const Config&)> reload_observer_;
 };
 
 }  // namespace gpulet::plugin
