@@ -2,7 +2,6 @@
 
 #include <sys/utsname.h>
 
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -156,20 +155,10 @@ NodeFlags CdiNodeFlags(const NodeFlagSet& set, const Environment& env) {
   return flags;
 }
 
-absl::StatusOr<hostfs::HostFs> OpenHostWithoutNvml(const NodeOptions& node) {
-  hostfs::HostView view;
-  std::error_code error;
-  if (node.driver_root != "/" && std::filesystem::is_directory(node.driver_root_ctr_path, error)) {
-    RETURN_IF_ERROR(view.Bind(node.driver_root, node.driver_root_ctr_path));
-  }
-  ASSIGN_OR_RETURN(hostfs::DriverRoots roots, hostfs::DriverRoots::Create(node.driver_root, node.dev_root));
-  return hostfs::HostFs::Open(view, roots);
-}
-
 absl::StatusOr<cdi::GeneratedSpec> Generate(const NodeOptions& node,
                                             const cdi::GenerateOptions& options) {
   if (options.mode == GenerateMode::kManagement) {
-    ASSIGN_OR_RETURN(hostfs::HostFs host, OpenHostWithoutNvml(node));
+    ASSIGN_OR_RETURN(hostfs::HostFs host, inventory::NodeSource::OpenHost(node));
     return cdi::GenerateSpec(host, nullptr, options);
   }
   ASSIGN_OR_RETURN(inventory::NodeSource source, inventory::NodeSource::Open(node));
