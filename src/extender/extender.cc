@@ -67,6 +67,10 @@ Extender::Extender(ExtenderOptions options, ClusterModel* model,
       metrics_(metrics),
       decider_(std::move(decider)),
       grants_(&model->ledger(), metrics),
+      filtered_(std::max<std::chrono::nanoseconds>(
+                    options_.filter_log_retention,
+                    2 * options_.reservation_ttl),
+                options_.filter_log_capacity),
       steady_now_([] { return std::chrono::steady_clock::now(); }),
       unix_now_(WallSeconds) {}
 
@@ -152,6 +156,7 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
   ExtenderFilterResult result;
   if (!demand->uses_gpu()) {
     metrics_->CountDecision("filter", "passthrough");
+    if (!demand->uid.empty()) filtered_.Record(demand->uid, steady_now_());
     Answer(args, *names, result);
     return result;
   }
@@ -195,6 +200,7 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
   grant.demand = *demand;
   grant.expires = steady_now_() + options_.reservation_ttl;
   grants_.Put(demand->uid, std::move(grant));
+  filtered_.Record(demand->uid, steady_now_());
   metrics_->CountDecision("filter", "placed");
   std::vector<std::string> keep{node->name};
   if (options_.filter_mode == FilterMode::kAll) {

@@ -8,8 +8,11 @@
 //              feasible node (kAll, with Prioritize ranking them);
 //   Prioritize 10 for the reserved node, 1..9 for other feasible nodes
 //              (fuller GPUs higher), 0 for the rest;
-//   Bind       takes the pod's reservation (or, with none or one for
-//              another node, decides again on the bind's node), patches the
+//   Bind       binds only a pod this extender filtered (FilterLog) that the
+//              API server shows unbound with the request's UID; anything
+//              else is refused with a reason and a log line. It takes the
+//              pod's reservation (or, with none or one for another node,
+//              decides again on the bind's node), patches the
 //              pod's gpulet.io/decision, bind-phase=allocating and bind-time
 //              annotations, then POSTs the Binding. On any failure the grant
 //              is released and the answer carries Error.
@@ -36,6 +39,7 @@
 #include "extender/cluster_model.h"
 #include "extender/decider.h"
 #include "extender/extender_metrics.h"
+#include "extender/filter_log.h"
 #include "extender/grant_table.h"
 #include "extender/wire_types.h"
 
@@ -48,6 +52,10 @@ struct ExtenderOptions {
   std::chrono::nanoseconds reservation_ttl = std::chrono::seconds(30);
   std::string policy = "fgd";
   uint64_t seed = 42;
+  // How long and how many filtered pods /bind remembers (FilterLog); the
+  // retention is at least twice the reservation TTL.
+  std::chrono::nanoseconds filter_log_retention = std::chrono::minutes(10);
+  size_t filter_log_capacity = 200'000;
 };
 
 class Extender {
@@ -92,7 +100,12 @@ class Extender {
                                     const std::vector<std::string>& names);
   // Bind's way to a grant: the reservation, or a decision on `node`.
   absl::StatusOr<Grant> GrantForBind(const ExtenderBindingArgs& args,
-                                     const NodeInfo& node);
+                                     const NodeInfo& node,
+                                     const nlohmann::json& pod);
+  // Why /bind must not bind the pod it names, or OK: it was filtered here,
+  // exists, is unbound and has the request's UID. Fills `pod` on success.
+  absl::Status CheckBindable(const ExtenderBindingArgs& args,
+                             nlohmann::json& pod);
   ExtenderBindingResult BindError(const std::string& uid,
                                   const std::string& reason,
                                   const std::string& message);
@@ -106,6 +119,7 @@ class Extender {
   ExtenderMetrics* const metrics_;
   const std::unique_ptr<Decider> decider_;
   GrantTable grants_;
+  FilterLog filtered_;
   SteadyNow steady_now_;
   UnixNow unix_now_;
 };

@@ -36,18 +36,12 @@ std::string Annotation(const Json& pod, std::string_view key) {
              : "";
 }
 
-// Commits `request` on `gpus` of node `index`, whatever its version.
-absl::StatusOr<uint64_t> CommitHeld(sched::Ledger& ledger,
-                                    const sched::PodRequest& request,
-                                    int index, sched::GpuMask gpus) {
-  for (int attempt = 0; attempt < 16; ++attempt) {
-    std::shared_ptr<const sched::Snapshot> snapshot = ledger.snapshot();
-    if (index >= static_cast<int>(snapshot->nodes.size())) break;
-    absl::StatusOr<uint64_t> id = ledger.Commit(
-        request, {index, gpus}, snapshot->nodes[index]->version);
-    if (!absl::IsAborted(id.status())) return id;
-  }
-  return absl::AbortedError("the node kept changing");
+// The metrics reason for a CheckBindable refusal.
+std::string RefusalReason(const absl::Status& status) {
+  if (absl::IsPermissionDenied(status)) return "refused";
+  if (absl::IsNotFound(status)) return "no-such-pod";
+  if (absl::IsFailedPrecondition(status)) return "already-bound";
+  return "api-error";
 }
 
 }  // namespace
@@ -60,8 +54,32 @@ ExtenderBindingResult Extender::BindError(const std::string& uid,
   return ExtenderBindingResult{message};
 }
 
+absl::Status Extender::CheckBindable(const ExtenderBindingArgs& args,
+                                     Json& pod) {
+  if (!filtered_.Contains(args.pod_uid, steady_now_())) {
+    return absl::PermissionDeniedError(
+        "this extender never filtered it (only kube-scheduler's own binds "
+        "of pods it filtered here are served)");
+  }
+  absl::StatusOr<Json> found = api_->GetPod(args.pod_namespace, args.pod_name);
+  if (!found.ok()) return found.status();
+  if (StringAt(*found, "metadata", "uid") != args.pod_uid) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "the pod's UID is ", StringAt(*found, "metadata", "uid"),
+        ", not the request's ", args.pod_uid));
+  }
+  if (std::string bound = StringAt(*found, "spec", "nodeName");
+      !bound.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the pod is already bound to ", bound));
+  }
+  pod = *std::move(found);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Grant> Extender::GrantForBind(const ExtenderBindingArgs& args,
-                                             const NodeInfo& node) {
+                                             const NodeInfo& node,
+                                             const Json& pod) {
   std::optional<Grant> grant = grants_.StartBinding(args.pod_uid, steady_now_());
   if (grant && grant->node == node.index) return *std::move(grant);
   if (grant) {
@@ -73,7 +91,6 @@ absl::StatusOr<Grant> Extender::GrantForBind(const ExtenderBindingArgs& args,
         "the pod's grant is already being bound or bound");
   }
   // No live reservation: decide again, on the bind's node only.
-  ASSIGN_OR_RETURN(Json pod, api_->GetPod(args.pod_namespace, args.pod_name));
   ASSIGN_OR_RETURN(PodDemand demand, ParsePodDemand(pod));
   demand.uid = args.pod_uid;
   Grant fresh;
@@ -105,7 +122,17 @@ ExtenderBindingResult Extender::Bind(const ExtenderBindingArgs& args) {
                      absl::StrCat("node ", args.node, " unknown to gpulet"));
   }
   std::string pod = absl::StrCat(args.pod_namespace, "/", args.pod_name);
-  absl::StatusOr<Grant> grant = GrantForBind(args, *node);
+  Json object;
+  if (absl::Status bindable = CheckBindable(args, object); !bindable.ok()) {
+    std::string message = absl::StrCat("pod ", pod, " (uid ", args.pod_uid,
+                                       ") to ", args.node, ": not bound: ",
+                                       bindable.message());
+    spdlog::warn("/bind refused: {}", message);
+    // Refused before any grant is touched: a forged request must not
+    // release the real pod's reservation.
+    return BindError("", RefusalReason(bindable), message);
+  }
+  absl::StatusOr<Grant> grant = GrantForBind(args, *node, object);
   if (!grant.ok()) {
     // FailedPrecondition: another bind holds the grant; leave it alone.
     bool ours = !absl::IsFailedPrecondition(grant.status());
@@ -204,7 +231,7 @@ void Extender::HoldBoundPod(const std::string& uid, const Json& pod,
                               request);
   }
   absl::StatusOr<uint64_t> id =
-      CommitHeld(model_->ledger(), request, node->index, gpus);
+      model_->ledger().Hold(request, {node->index, gpus});
   if (!id.ok()) {
     spdlog::warn("pod {}/{} on {}: its GPUs do not fit gpulet's ledger: {}",
                  demand->namespace_name, demand->name, node_name,

@@ -61,6 +61,7 @@ void RunStress(const std::string& policy) {
       for (int i = t; i < kPods; i += kThreads) {
         ExtenderArgs args;
         args.pod = MixedPod(i);
+        api.AddPod(args.pod);
         args.node_names = names;
         ExtenderFilterResult result = extender->Filter(args);
         if (!result.error.empty()) {

@@ -150,5 +150,46 @@ TEST_F(ExtenderE2eTest, DeletedPodGivesItsGrantBack) {
   EXPECT_EQ(metrics_.releases("pod-deleted"), 1);
 }
 
+// The operator's sequence: a 2-GPU pod runs on GPUs of node-0, one of them
+// turns unhealthy, the extender restarts. The new extender learns both from
+// its lists and must hold the pod, so a 3-GPU pod no longer fits node-0.
+TEST_F(ExtenderE2eTest, RestartedExtenderHoldsPodsOnUnhealthyGpus) {
+  nlohmann::json pod = testing::PodObject("running", 2);
+  ASSERT_OK(api_server_->AddPod(pod).status());
+  ExtenderArgs args;
+  args.pod = pod;
+  args.node_names = std::vector<std::string>{"node-0"};
+  ASSERT_TRUE(http_->Post("/filter", EncodeExtenderArgs(args), "application/json"));
+  ASSERT_EQ(Bind("running", "node-0"), "");
+  std::optional<nlohmann::json> bound = api_server_->GetPod("default", "running");
+  ASSERT_TRUE(bound.has_value());
+  ASSERT_OK_AND_ASSIGN(
+      handoff::PodDecision decision,
+      handoff::DecodePodDecision((*bound)["metadata"]["annotations"]
+                                     [std::string(handoff::kDecisionAnnotation)]
+                                         .get<std::string>()));
+  int unhealthy = decision.containers[0].gpus[1].index;
+  server_->Stop();
+  sync_->Stop();
+  ASSERT_OK(api_server_->UpdateNode(testing::NodeObject("node-0", 4, 81920,
+                                                         {unhealthy}))
+                .status());
+
+  ClusterModel model;
+  ExtenderMetrics metrics;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Extender> restarted,
+                       Extender::Create({}, &model, api_.get(), &metrics));
+  ClusterSync sync(client_.get(), &model, restarted.get());
+  sync.Start();
+  ASSERT_TRUE(sync.WaitForSync(absl::Seconds(10)));
+  EXPECT_EQ(restarted->grants().State("uid-running"), GrantState::kBound);
+  EXPECT_EQ(metrics.failures("watch", "grant-does-not-fit"), 0);
+  args.pod = testing::PodObject("three", 3);
+  ExtenderFilterResult three = restarted->Filter(args);
+  EXPECT_TRUE(three.node_names->empty());
+  EXPECT_THAT(three.failed_nodes["node-0"], HasSubstr("not enough free GPU"));
+  sync.Stop();
+}
+
 }  // namespace
 }  // namespace gpulet::extender

@@ -37,8 +37,11 @@ class ExtenderTest : public ::testing::Test {
     }
   }
 
+  // Also stores the pod in the fake API server, which has every pod
+  // kube-scheduler filters.
   ExtenderArgs Args(const nlohmann::json& pod,
                     std::vector<std::string> names) {
+    if (pod.contains("metadata")) api_.AddPod(pod);
     ExtenderArgs args;
     args.pod = pod;
     args.node_names = std::move(names);
@@ -263,23 +266,64 @@ TEST_F(BindFailureTest, UnknownNodeAndMissingFields) {
   EXPECT_EQ(extender_->grants().State("uid-p"), GrantState::kReserved);
 }
 
-TEST_F(BindFailureTest, WithoutReservationItDecidesAgainOnTheBindNode) {
+TEST_F(BindFailureTest, ReservationOnAnotherNodeIsDecidedAgainOnTheBindNode) {
   AddNodes(2, 1);
-  api_.pods["default/q"] = PodObject("q", 1);
+  // Reserved on n0, but kube-scheduler (all mode) picks n1.
+  extender_->Filter(Args(PodObject("q", 1), {"n0"}));
   ExtenderBindingResult result = extender_->Bind({"q", "default", "uid-q", "n1"});
   EXPECT_EQ(result.error, "");
   EXPECT_EQ(api_.bound["default/q"], "n1");
   EXPECT_EQ(model_.ledger().snapshot()->nodes[1]->gpu_used_total(), 1000);
-  // A pod the API server does not know: Error, nothing held.
-  ExtenderBindingResult missing =
-      extender_->Bind({"r", "default", "uid-r", "n0"});
-  EXPECT_THAT(missing.error, HasSubstr("no such pod"));
+  EXPECT_EQ(metrics_.releases("bound-elsewhere"), 1);
+  // A pod deleted between /filter and /bind: Error, nothing held.
+  extender_->Filter(Args(PodObject("r", 1), {"n0"}));
+  api_.pods.erase("default/r");
+  EXPECT_THAT(extender_->Bind({"r", "default", "uid-r", "n0"}).error,
+              HasSubstr("no such pod"));
+  EXPECT_EQ(metrics_.failures("bind", "no-such-pod"), 1);
+  EXPECT_EQ(UsedMilli(), 2000);  // the watch gives r's reservation back
+  extender_->OnPodEvent("DELETED", PodObject("r", 1));
   // No room left on n1.
-  api_.pods["default/s"] = PodObject("s", 1);
+  extender_->Filter(Args(PodObject("s", 1), {"n0"}));
   EXPECT_THAT(extender_->Bind({"s", "default", "uid-s", "n1"}).error,
               HasSubstr("fits"));
-  EXPECT_EQ(extender_->grants().size(), 1);
   EXPECT_EQ(UsedMilli(), 1000);
+}
+
+TEST_F(BindFailureTest, PodsNeverFilteredHereAreRefused) {
+  AddNodes(1, 1);
+  // The pod exists, with or without GPUs, but /filter never saw it.
+  api_.AddPod(PodObject("gpu", 1));
+  api_.AddPod(PodObject("cpu", 0));
+  for (const std::string pod : {"gpu", "cpu"}) {
+    EXPECT_THAT(extender_->Bind({pod, "default", "uid-" + pod, "n0"}).error,
+                HasSubstr("never filtered"));
+  }
+  EXPECT_EQ(metrics_.failures("bind", "refused"), 2);
+  EXPECT_TRUE(api_.calls.empty());
+  EXPECT_EQ(UsedMilli(), 0);
+}
+
+TEST_F(BindFailureTest, ForgedUidsAndBoundPodsAreRefusedAndLeaveGrantsAlone) {
+  AddNodes(1, 2);
+  extender_->Filter(Args(PodObject("p", 1), {"n0"}));
+  // Another UID than the one filtered: not this extender's decision.
+  EXPECT_THAT(extender_->Bind({"p", "default", "uid-forged", "n0"}).error,
+              HasSubstr("never filtered"));
+  // The pod was recreated under the same name since /filter.
+  api_.pods["default/p"]["metadata"]["uid"] = "uid-new";
+  EXPECT_THAT(extender_->Bind({"p", "default", "uid-p", "n0"}).error,
+              HasSubstr("uid-new"));
+  EXPECT_EQ(extender_->grants().State("uid-p"), GrantState::kReserved);
+  EXPECT_TRUE(api_.calls.empty());
+  api_.pods["default/p"]["metadata"]["uid"] = "uid-p";
+  ASSERT_EQ(extender_->Bind({"p", "default", "uid-p", "n0"}).error, "");
+  // Bound now: a second /bind changes nothing.
+  EXPECT_THAT(extender_->Bind({"p", "default", "uid-p", "n0"}).error,
+              HasSubstr("already bound to n0"));
+  EXPECT_EQ(extender_->grants().State("uid-p"), GrantState::kBound);
+  EXPECT_EQ(metrics_.failures("bind", "already-bound"), 1);
+  EXPECT_EQ(api_.calls.size(), 2u);
 }
 
 TEST_F(BindFailureTest, ExpiredReservationIsDecidedAgainAtBind) {
@@ -316,6 +360,39 @@ TEST_F(ExtenderTest, PodEventsHoldAndReleaseGrants) {
   EXPECT_EQ(UsedMilli(), 0);
   EXPECT_EQ(metrics_.releases("pod-finished"), 1);
   EXPECT_EQ(metrics_.releases("pod-deleted"), 1);
+}
+
+// A restarted extender learns the cluster from its lists: the node (whose
+// GPU 1 turned unhealthy) first, then a pod bound to GPUs 0 and 1. The pod
+// must hold both, so no new pod is granted GPU 0 or GPU 1.
+TEST_F(ExtenderTest, RestartHoldsBoundPodsOnUnhealthyGpus) {
+  ASSERT_OK(model_.UpsertNode(NodeObject("n0", 4, 81920, {1})));
+  handoff::PodDecision decision{
+      "n0", 1, {{"main", {{"GPU-n0-0", 0, 1000, 0}, {"GPU-n0-1", 1, 1000, 0}}}}};
+  nlohmann::json running = PodObject("running", 2);
+  running["spec"]["nodeName"] = "n0";
+  running["metadata"]["annotations"][std::string(handoff::kDecisionAnnotation)] =
+      handoff::EncodePodDecision(decision);
+  extender_->OnPodEvent("ADDED", running);
+  EXPECT_EQ(extender_->grants().State("uid-running"), GrantState::kBound);
+  EXPECT_EQ(metrics_.failures("watch", "grant-does-not-fit"), 0);
+  ExtenderFilterResult three =
+      extender_->Filter(Args(PodObject("three", 3), {"n0"}));
+  EXPECT_TRUE(three.node_names->empty());
+  EXPECT_THAT(three.failed_nodes["n0"], HasSubstr("not enough free GPU"));
+  ExtenderFilterResult two = extender_->Filter(Args(PodObject("two", 2), {"n0"}));
+  ASSERT_THAT(*two.node_names, ElementsAre("n0"));
+  std::optional<Grant> grant = extender_->grants().Get("uid-two");
+  ASSERT_TRUE(grant.has_value());
+  ASSERT_EQ(grant->decision.containers.size(), 1u);
+  std::vector<int> indices;
+  for (const handoff::GpuGrant& gpu : grant->decision.containers[0].gpus) {
+    indices.push_back(gpu.index);
+  }
+  EXPECT_THAT(indices, ::testing::UnorderedElementsAre(2, 3));
+  // GPU 1 recovers while the pod still runs: still not free.
+  ASSERT_OK(model_.UpsertNode(NodeObject("n0", 4)));
+  EXPECT_EQ(model_.ledger().snapshot()->nodes[0]->gpu_free_total(), 0);
 }
 
 TEST_F(ExtenderTest, DeletedNodeOffersNothing) {

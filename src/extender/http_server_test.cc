@@ -49,6 +49,7 @@ class HttpServerTest : public ::testing::Test {
 TEST_F(HttpServerTest, FilterThenBindOverLoopback) {
   ExtenderArgs args;
   args.pod = PodObject("p", 1, 500);
+  api_.AddPod(args.pod);
   args.node_names = std::vector<std::string>{"n0", "n1", "n2"};
   httplib::Result filter = Post("/filter", EncodeExtenderArgs(args));
   ASSERT_TRUE(filter);

@@ -63,9 +63,19 @@ inline nlohmann::json PodObject(const std::string& name, int gpus,
                  {"requests", {{"cpu", cpu}, {"memory", "1Gi"}}}}}}}}}}};
 }
 
-// Records patches and bindings; fails them on demand.
+// Records patches and bindings; fails them on demand. Knows the pods given
+// to AddPod (or put in `pods`); a binding sets the stored pod's nodeName.
 class FakeClusterApi : public ClusterApi {
  public:
+  // Stores `pod` under its metadata.namespace/name, as the API server has
+  // every pod kube-scheduler filters.
+  void AddPod(const nlohmann::json& pod) {
+    std::lock_guard<std::mutex> lock(mu_);
+    const nlohmann::json& metadata = pod.at("metadata");
+    pods[absl::StrCat(metadata.value("namespace", "default"), "/",
+                      metadata.value("name", ""))] = pod;
+  }
+
   absl::StatusOr<nlohmann::json> GetPod(std::string_view ns,
                                         std::string_view name) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -91,6 +101,9 @@ class FakeClusterApi : public ClusterApi {
     if (!bind_error.ok()) return bind_error;
     std::string key = absl::StrCat(std::string(ns), "/", std::string(name));
     bound[key] = std::string(node);
+    if (auto it = pods.find(key); it != pods.end()) {
+      it->second["spec"]["nodeName"] = std::string(node);
+    }
     calls.push_back("bind " + key);
     return absl::OkStatus();
   }

@@ -15,6 +15,7 @@ Ledger::Ledger(std::vector<NodeState> nodes) {
     snapshot->view.push_back(snapshot->nodes[snapshot->nodes.size() - 1].get());
   }
   unavailable_.assign(snapshot->nodes.size(), 0);
+  bases_ = std::move(nodes);
   current_ = std::move(snapshot);
 }
 
@@ -47,6 +48,23 @@ absl::StatusOr<uint64_t> Ledger::Commit(const PodRequest& pod,
         node.version, "); decide again"));
   }
   RETURN_IF_ERROR(Apply(node, pod, placement.gpus));
+  PublishLocked(placement.node, node);
+  uint64_t id = next_reservation_++;
+  held_.emplace(id, Held{pod, placement});
+  return id;
+}
+
+absl::StatusOr<uint64_t> Ledger::Hold(const PodRequest& pod,
+                                      const Placement& placement) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (placement.node < 0 ||
+      placement.node >= static_cast<int>(current_->nodes.size())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("no node with index ", placement.node));
+  }
+  NodeState node = RebuildLocked(placement.node);
+  RETURN_IF_ERROR(Apply(node, pod, placement.gpus));
+  MaskLocked(placement.node, node);
   PublishLocked(placement.node, node);
   uint64_t id = next_reservation_++;
   held_.emplace(id, Held{pod, placement});
@@ -89,16 +107,12 @@ int Ledger::AddNode(const NodeState& node) {
   next->view.push_back(next->nodes[next->nodes.size() - 1].get());
   current_ = std::move(next);
   unavailable_.push_back(0);
+  bases_.push_back(node);
   return static_cast<int>(current_->nodes.size()) - 1;
 }
 
-absl::Status Ledger::ReplaceNode(int index, const NodeState& base,
-                                 GpuMask unavailable) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (index < 0 || index >= static_cast<int>(current_->nodes.size())) {
-    return absl::InvalidArgumentError(absl::StrCat("no node with index ", index));
-  }
-  NodeState node = base;
+NodeState Ledger::RebuildLocked(int index) {
+  NodeState node = bases_[index];
   node.version = current_->nodes[index]->version + 1;
   std::vector<std::pair<uint64_t, Held*>> here;
   for (auto& [id, held] : held_) {
@@ -108,6 +122,17 @@ absl::Status Ledger::ReplaceNode(int index, const NodeState& base,
   for (auto& [id, held] : here) {
     held->applied = Apply(node, held->pod, held->placement.gpus).ok();
   }
+  return node;
+}
+
+absl::Status Ledger::ReplaceNode(int index, const NodeState& base,
+                                 GpuMask unavailable) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (index < 0 || index >= static_cast<int>(current_->nodes.size())) {
+    return absl::InvalidArgumentError(absl::StrCat("no node with index ", index));
+  }
+  bases_[index] = base;
+  NodeState node = RebuildLocked(index);
   unavailable_[index] = unavailable;
   MaskLocked(index, node);
   PublishLocked(index, node);

@@ -52,6 +52,17 @@ class Ledger {
                                   uint64_t seen_version)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Records a placement that already exists in the cluster — a bound pod
+  // the ledger learns of late, after a restart or a missed event — with no
+  // version check. Unlike Commit it counts the node's unavailable GPUs at
+  // their real capacity, because an unhealthy GPU keeps what it holds:
+  // refusing here would leave that GPU's share free for the next pod once
+  // the GPU recovers. FailedPrecondition when the pod does not fit beside
+  // what the node holds already; InvalidArgument for a node out of range.
+  absl::StatusOr<uint64_t> Hold(const PodRequest& pod,
+                                const Placement& placement)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
   // Gives back a committed placement. NotFound for an unknown (or already
   // released) id.
   absl::Status Release(uint64_t reservation) ABSL_LOCKS_EXCLUDED(mu_);
@@ -81,6 +92,11 @@ class Ledger {
     bool applied = true;  // false: did not fit after a ReplaceNode
   };
 
+  // The node `index` rebuilt from its base with every reservation held
+  // there applied again, oldest first, unmasked; marks those that no longer
+  // fit. The version is one past the published one.
+  NodeState RebuildLocked(int index) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   // Zeroes the free milli-GPU of the node's unavailable GPUs.
   void MaskLocked(int index, NodeState& node) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -96,6 +112,9 @@ class Ledger {
   absl::flat_hash_map<uint64_t, Held> held_ ABSL_GUARDED_BY(mu_);
   uint64_t next_reservation_ ABSL_GUARDED_BY(mu_) = 1;
   std::vector<GpuMask> unavailable_ ABSL_GUARDED_BY(mu_);  // by node index
+  // Each node's idle capacity (the state given to AddNode or ReplaceNode),
+  // by node index: what Hold rebuilds from.
+  std::vector<NodeState> bases_ ABSL_GUARDED_BY(mu_);
 };
 
 // Decides with `policy` on the ledger's latest snapshot and commits, deciding

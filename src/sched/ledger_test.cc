@@ -104,6 +104,40 @@ TEST(LedgerTest, HoldThatNoLongerFitsIsDetachedAndReleasesNothing) {
               StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
 }
 
+TEST(LedgerTest, HoldRecordsABoundPodOnAnUnavailableGpuAndKeepsItMasked) {
+  Ledger ledger(SmallCluster());
+  // GPU 1 of node 0 is unhealthy before the ledger learns that a bound pod
+  // holds GPUs 0 and 1 there: Commit refuses, Hold records it.
+  ASSERT_THAT(ledger.ReplaceNode(0, MakeNode({1000, 1000, 1000, 1000}, 32000,
+                                             0, 65536),
+                                 0b0010),
+              IsOk());
+  PodRequest bound = Pod(1000, 2, 1000);
+  uint64_t version = ledger.snapshot()->nodes[0]->version;
+  EXPECT_THAT(ledger.Commit(bound, {0, 0b0011}, version),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
+  ASSERT_OK_AND_ASSIGN(uint64_t id, ledger.Hold(bound, {0, 0b0011}));
+  std::shared_ptr<const Snapshot> now = ledger.snapshot();
+  EXPECT_GT(now->nodes[0]->version, version);
+  EXPECT_EQ(now->nodes[0]->gpu_free[0], 0);
+  EXPECT_EQ(now->nodes[0]->gpu_free[1], 0);
+  EXPECT_EQ(now->nodes[0]->gpu_free_total(), 2000);
+  EXPECT_EQ(now->nodes[0]->cpu_free, 31000);
+  // GPU 1 recovers: it is still the bound pod's, not free.
+  ASSERT_THAT(ledger.ReplaceNode(0, MakeNode({1000, 1000, 1000, 1000}, 32000,
+                                             0, 65536),
+                                 0),
+              IsOk());
+  EXPECT_EQ(ledger.snapshot()->nodes[0]->gpu_free[1], 0);
+  // A second pod on the same GPUs does not fit; out of range is refused.
+  EXPECT_THAT(ledger.Hold(bound, {0, 0b0011}),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
+  EXPECT_THAT(ledger.Hold(bound, {9, 0b0011}),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  ASSERT_THAT(ledger.Release(id), IsOk());
+  EXPECT_EQ(ledger.snapshot()->nodes[0]->gpu_free_total(), 4000);
+}
+
 void ExpectSane(const Snapshot& snapshot) {
   for (const auto& node : snapshot.nodes) {
     EXPECT_GE(node->cpu_free, 0);
