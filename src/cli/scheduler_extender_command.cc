@@ -26,6 +26,10 @@ struct Flags {
   std::string filter_mode = "single";
   int reservation_ttl_seconds = 30;
   std::string metrics_path = "/metrics";
+  std::string health_listen;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string client_ca_file;
 };
 
 absl::Status Run(const Flags& flags, const Environment& env) {
@@ -56,11 +60,24 @@ absl::Status Run(const Flags& flags, const Environment& env) {
   extender::HttpServerOptions http;
   http.listen = flags.listen;
   http.metrics_path = flags.metrics_path;
+  http.health_listen = flags.health_listen;
+  http.tls = {flags.tls_cert_file, flags.tls_key_file, flags.client_ca_file};
+  if (http.tls.cert_file.empty() != http.tls.key_file.empty() ||
+      (http.tls.cert_file.empty() && !http.tls.client_ca_file.empty())) {
+    return absl::InvalidArgumentError(
+        "--tls-cert-file and --tls-private-key-file go together, and "
+        "--client-ca-file needs them");
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<extender::ExtenderHttpServer> server,
                    extender::ExtenderHttpServer::Start(
                        http, core.get(), &metrics, [&sync] { return sync.synced(); }));
-  spdlog::info("scheduler extender listening on {} (policy {}, filter mode {})",
-               flags.listen, flags.policy, flags.filter_mode);
+  spdlog::info("scheduler extender listening on {} ({}; policy {}, filter mode {}){}",
+               flags.listen,
+               flags.tls_cert_file.empty()    ? "plain HTTP"
+               : flags.client_ca_file.empty() ? "TLS"
+                                              : "TLS, client certificates required",
+               flags.policy, flags.filter_mode,
+               flags.health_listen.empty() ? "" : ", health on " + flags.health_listen);
   sync.Start();
   // The loop doubles as the reservation sweeper: once a second.
   while (true) {
@@ -105,6 +122,16 @@ void AddSchedulerExtenderCommand(CLI::App& app, const CommandContext& context,
   command->add_option("--metrics", flags->metrics_path,
                       "path of the Prometheus metrics on the same server")
       ->capture_default_str();
+  command->add_option("--health-listen", flags->health_listen,
+                      "host:port of a second server with /healthz, /readyz and "
+                      "the metrics only, for probes and scraping (default: none)");
+  command->add_option("--tls-cert-file", flags->tls_cert_file,
+                      "serve the verbs over TLS with this PEM certificate chain");
+  command->add_option("--tls-private-key-file", flags->tls_key_file,
+                      "PEM key of --tls-cert-file");
+  command->add_option("--client-ca-file", flags->client_ca_file,
+                      "with TLS, serve only clients whose certificate this PEM "
+                      "CA bundle signed (kube-scheduler's extender tlsConfig)");
   command->callback([flags, context, &runner] {
     runner = [flags, context] {
       absl::Status status = Run(*flags, *context.environment);

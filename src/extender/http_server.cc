@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "http/prometheus_text.h"
 
 namespace gpulet::extender {
@@ -33,10 +34,20 @@ absl::StatusOr<std::unique_ptr<ExtenderHttpServer>> ExtenderHttpServer::Start(
   http_options.threads = options.threads;
   http_options.max_body_bytes = options.max_body_bytes;
   http_options.error_responder = JsonError;
-  absl::StatusOr<std::unique_ptr<http::HttpServer>> started =
-      http::HttpServer::Start(std::move(http_options), server->Routes(options));
-  if (!started.ok()) return started.status();
-  server->server_ = *std::move(started);
+  if (!options.tls.cert_file.empty()) {
+    ASSIGN_OR_RETURN(http_options.tls, http::TlsContext::Create(options.tls));
+  }
+  ASSIGN_OR_RETURN(server->server_, http::HttpServer::Start(std::move(http_options),
+                                                            server->Routes(options)));
+  if (!options.health_listen.empty()) {
+    http::HttpServerOptions health_options;
+    health_options.listen = options.health_listen;
+    health_options.threads = 1;
+    http::HttpRouter router;
+    server->AddHealthRoutes(options, router);
+    ASSIGN_OR_RETURN(server->health_,
+                     http::HttpServer::Start(std::move(health_options), std::move(router)));
+  }
   return server;
 }
 
@@ -44,6 +55,7 @@ ExtenderHttpServer::~ExtenderHttpServer() { Stop(); }
 
 void ExtenderHttpServer::Stop() {
   if (server_) server_->Stop();
+  if (health_) health_->Stop();
 }
 
 bool ExtenderHttpServer::Filter(const std::string& in, std::string& out) {
@@ -118,6 +130,12 @@ http::HttpRouter ExtenderHttpServer::Routes(const HttpServerOptions& options) {
     router.Post(absl::StrCat(prefix, "/preempt"),
                 verb("preempt", &ExtenderHttpServer::Preempt, 200));
   }
+  AddHealthRoutes(options, router);
+  return router;
+}
+
+void ExtenderHttpServer::AddHealthRoutes(const HttpServerOptions& options,
+                                         http::HttpRouter& router) {
   router.Get("/healthz",
              [](const http::HttpRequest&) { return http::PlainText(200, "ok\n"); });
   router.Get("/readyz", [this](const http::HttpRequest&) {
@@ -129,7 +147,6 @@ http::HttpRouter ExtenderHttpServer::Routes(const HttpServerOptions& options) {
     return http::HttpResponse{200, http::kPrometheusContentType,
                               metrics_->Render(extender_->grants().Counts()), {}};
   });
-  return router;
 }
 
 }  // namespace gpulet::extender

@@ -11,6 +11,13 @@
 //                                    pod lists have synced, else 503
 //   GET  <metrics_path>              Prometheus text
 //
+// The health and metrics endpoints can also be served on a second address
+// (`health_listen`), so that kubelet's probes and Prometheus reach them on
+// the pod's IP while the verbs listen on loopback for kube-scheduler alone.
+// With `tls` set, the verbs' server speaks TLS and, given a client CA,
+// serves only clients with a certificate from it (kube-scheduler's
+// extender tlsConfig); the health server stays plain.
+//
 // Every verb answers HTTP 200 with application/json, and a request-level
 // failure (malformed JSON, no pod, unknown node) travels in the body's
 // Error field, because kube-scheduler reads any non-200 as a transport
@@ -34,6 +41,7 @@
 #include "extender/extender_metrics.h"
 #include "http/http_router.h"
 #include "http/http_server.h"
+#include "http/tls_context.h"
 
 namespace gpulet::extender {
 
@@ -43,6 +51,10 @@ struct HttpServerOptions {
   std::string metrics_path = "/metrics";
   size_t max_body_bytes = 1 << 20;
   int threads = 8;
+  // "host:port" of the health-and-metrics-only server; empty: none.
+  std::string health_listen;
+  // TLS for the verbs' server; an empty cert_file: plain HTTP.
+  http::TlsOptions tls;
 };
 
 class ExtenderHttpServer {
@@ -59,10 +71,14 @@ class ExtenderHttpServer {
   // Stops accepting, finishes requests in flight and joins the threads.
   void Stop();
   int port() const { return server_->port(); }
+  // The health server's port; 0 without one.
+  int health_port() const { return health_ ? health_->port() : 0; }
 
  private:
   ExtenderHttpServer() = default;
   http::HttpRouter Routes(const HttpServerOptions& options);
+  // /healthz, /readyz and the metrics, on either server.
+  void AddHealthRoutes(const HttpServerOptions& options, http::HttpRouter& router);
   // Decodes, runs and encodes one verb; false for a request-level failure.
   bool Filter(const std::string& in, std::string& out);
   bool Prioritize(const std::string& in, std::string& out);
@@ -73,6 +89,7 @@ class ExtenderHttpServer {
   ExtenderMetrics* metrics_ = nullptr;
   std::function<bool()> ready_;
   std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<http::HttpServer> health_;
 };
 
 }  // namespace gpulet::extender

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/absl_format.h"
 #include "base/status_macros.h"
+#include "http/connection_io.h"
 #include "http/listen_address.h"
 #include "http/socket_io.h"
 #include "spdlog/spdlog.h"
@@ -44,10 +45,15 @@ constexpr uint32_t kConnectionEvents = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
 }  // namespace
 
 struct HttpServer::Connection {
-  Connection(uint64_t id, int fd, Clock::time_point now)
-      : id(id), fd(fd), idle_since(now), request_started(now) {}
+  Connection(uint64_t id, int fd, std::unique_ptr<ConnectionIo> io, Clock::time_point now)
+      : id(id), fd(fd), io(std::move(io)), idle_since(now), request_started(now) {
+    // A TLS handshake is a request in progress: it must finish within the
+    // read timeout.
+    request_pending = !this->io->handshake_done();
+  }
   const uint64_t id;
   const int fd;
+  const std::unique_ptr<ConnectionIo> io;
   // Owned by the worker that set `busy`; the fields below it by mu_.
   std::string in;  // received, not yet answered
   bool continue_sent = false;
@@ -164,6 +170,10 @@ void HttpServer::AcceptAll() {
     std::unique_lock<std::mutex> lock(mu_);
     if (stopping_ || connections_.size() >= static_cast<size_t>(options_.max_connections)) {
       lock.unlock();
+      if (options_.tls) {  // a plain answer would be noise to a TLS client
+        close(fd);
+        continue;
+      }
       HttpResponse busy = options_.error_responder(
           503, stopping_ ? "the server is stopping" : "too many connections");
       std::string out = SerializeHead(busy, busy.body.size(), true, false) + busy.body;
@@ -172,8 +182,15 @@ void HttpServer::AcceptAll() {
       close(fd);
       continue;
     }
+    std::unique_ptr<ConnectionIo> io =
+        options_.tls ? options_.tls->Wrap(fd) : PlainConnectionIo(fd);
+    if (io == nullptr) {
+      spdlog::warn("HTTP server on port {}: cannot start a TLS session", port_);
+      close(fd);
+      continue;
+    }
     uint64_t id = next_id_++;
-    connections_.emplace(id, std::make_unique<Connection>(id, fd, Clock::now()));
+    connections_.emplace(id, std::make_unique<Connection>(id, fd, std::move(io), Clock::now()));
     if (!Arm(epoll_fd_, EPOLL_CTL_ADD, fd, id, kConnectionEvents)) {
       spdlog::warn("HTTP server on port {}: epoll_ctl: {}", port_, std::strerror(errno));
       CloseLocked(id);
@@ -197,6 +214,13 @@ void HttpServer::Serve(uint64_t id) {
 }
 
 bool HttpServer::ServeConnection(Connection& connection) {
+  if (!connection.io->handshake_done()) {
+    switch (connection.io->ContinueHandshake()) {
+      case ConnectionIo::Handshake::kFailed: return false;
+      case ConnectionIo::Handshake::kWantRead: return true;
+      case ConnectionIo::Handshake::kDone: break;
+    }
+  }
   Clock::time_point now = Clock::now();
   // Clients write a head and its body separately, so the rest of a started
   // request usually arrives microseconds later; waiting that long here
@@ -206,7 +230,7 @@ bool HttpServer::ServeConnection(Connection& connection) {
   bool was_empty = connection.in.empty();
   // Room for one whole request and the start of the next.
   size_t max_buffer = limits_.max_head_bytes + 2 * limits_.max_body_bytes + (64 << 10);
-  ReadOutcome read = ReadAvailable(connection.fd, connection.in, max_buffer);
+  ReadOutcome read = connection.io->ReadAvailable(connection.in, max_buffer);
   if (read.failed) return false;
   if (was_empty && !connection.in.empty()) connection.request_started = now;
   while (!connection.in.empty()) {
@@ -222,12 +246,12 @@ bool HttpServer::ServeConnection(Connection& connection) {
       }
       if (parsed.head_complete && parsed.expects_continue && !connection.continue_sent) {
         connection.continue_sent = true;
-        if (!WriteAll(connection.fd, kContinue, now + options_.read_timeout)) return false;
+        if (!connection.io->WriteAll(kContinue, now + options_.read_timeout)) return false;
       }
       if (read.peer_closed) return false;
       auto left = std::chrono::ceil<std::chrono::milliseconds>(patience - Clock::now());
-      if (left.count() <= 0 || !WaitReadable(connection.fd, left)) return true;
-      read = ReadAvailable(connection.fd, connection.in, max_buffer);
+      if (left.count() <= 0 || !connection.io->WaitReadable(left)) return true;
+      read = connection.io->ReadAvailable(connection.in, max_buffer);
       if (read.failed) return false;
       continue;
     }
@@ -253,7 +277,7 @@ bool HttpServer::Answer(Connection& connection, const HttpRequest& request) {
   std::string out = SerializeHead(response, response.body.size(), !keep,
                                   keep && request.minor_version == 0);
   if (request.method != "HEAD") out += response.body;
-  if (!WriteAll(connection.fd, out, Clock::now() + options_.read_timeout)) return false;
+  if (!connection.io->WriteAll(out, Clock::now() + options_.read_timeout)) return false;
   return keep;
 }
 
@@ -262,7 +286,7 @@ void HttpServer::Refuse(Connection& connection, int status, const std::string& m
   HttpResponse response = options_.error_responder(status, message);
   std::string out = SerializeHead(response, response.body.size(), true, false) + response.body;
   Clock::time_point deadline = Clock::now() + options_.read_timeout;
-  if (WriteAll(connection.fd, out, deadline)) DrainBeforeClose(connection.fd, deadline);
+  if (connection.io->WriteAll(out, deadline)) connection.io->DrainBeforeClose(deadline);
 }
 
 void HttpServer::Release(Connection* connection, bool keep) {
@@ -272,7 +296,7 @@ void HttpServer::Release(Connection* connection, bool keep) {
     return;
   }
   connection->busy = false;
-  connection->request_pending = !connection->in.empty();
+  connection->request_pending = !connection->in.empty() || !connection->io->handshake_done();
   connection->idle_since = Clock::now();
   if (!Arm(epoll_fd_, EPOLL_CTL_MOD, connection->fd, connection->id, kConnectionEvents)) {
     CloseLocked(connection->id);

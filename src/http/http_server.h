@@ -1,6 +1,7 @@
 // HttpServer: gpulet's HTTP/1.1 server for the scheduler extender and the
-// device plugin's /metrics. Small on purpose: no TLS, no HTTP library, so
-// nothing links libssl into the node agent.
+// device plugin's /metrics. Small on purpose: no HTTP library, and TLS
+// (optional, with client certificates) through libssl loaded only when a
+// server is given a TlsContext, so nothing maps libssl into the node agent.
 //
 // Threads: `threads` workers all wait on one epoll set. Every socket is
 // registered EPOLLONESHOT, so a ready connection wakes exactly one worker,
@@ -44,6 +45,7 @@
 #include "absl/status/statusor.h"
 #include "http/http_router.h"
 #include "http/request_parser.h"
+#include "http/tls_context.h"
 
 namespace gpulet::http {
 
@@ -64,6 +66,9 @@ struct HttpServerOptions {
   bool keep_alive = true;
   // Shapes the bodies of 400/404/405/413/431/500/503 answers.
   ErrorResponder error_responder = PlainTextError;
+  // Set: every connection speaks TLS (the handshake counts against
+  // read_timeout); null: plain HTTP.
+  std::shared_ptr<const TlsContext> tls;
 };
 
 class HttpServer {

@@ -1,11 +1,11 @@
 #include "kube/curl_library.h"
 
-#include <dlfcn.h>
-
 #include <mutex>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/library_binder.h"
+#include "base/status_macros.h"
 
 namespace gpulet::kube {
 namespace {
@@ -15,35 +15,21 @@ constexpr char kLibrary[] = "libcurl.so.4";
 CurlApi api;
 absl::Status load_status;
 
-template <typename Fn>
-bool Bind(void* library, const char* name, Fn& out, std::string& missing) {
-  out = reinterpret_cast<Fn>(dlsym(library, name));
-  if (out == nullptr && missing.empty()) missing = name;
-  return out != nullptr;
-}
-
 absl::Status Load() {
-  // Never dlclosed: handles and the global state live until exit.
-  void* library = dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL);
-  if (library == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot load ", kLibrary, " (needed to talk to the Kubernetes API server): ",
-                     dlerror()));
-  }
-  std::string missing;
-  Bind(library, "curl_global_init", api.global_init, missing);
-  Bind(library, "curl_easy_init", api.easy_init, missing);
-  Bind(library, "curl_easy_setopt", api.easy_setopt, missing);
-  Bind(library, "curl_easy_perform", api.easy_perform, missing);
-  Bind(library, "curl_easy_getinfo", api.easy_getinfo, missing);
-  Bind(library, "curl_easy_reset", api.easy_reset, missing);
-  Bind(library, "curl_easy_cleanup", api.easy_cleanup, missing);
-  Bind(library, "curl_easy_strerror", api.easy_strerror, missing);
-  Bind(library, "curl_slist_append", api.slist_append, missing);
-  Bind(library, "curl_slist_free_all", api.slist_free_all, missing);
-  if (!missing.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(kLibrary, " has no ", missing, ": libcurl is too old"));
+  ASSIGN_OR_RETURN(LibraryBinder library,
+                   LibraryBinder::Open(kLibrary, "to talk to the Kubernetes API server"));
+  library.Bind("curl_global_init", api.global_init);
+  library.Bind("curl_easy_init", api.easy_init);
+  library.Bind("curl_easy_setopt", api.easy_setopt);
+  library.Bind("curl_easy_perform", api.easy_perform);
+  library.Bind("curl_easy_getinfo", api.easy_getinfo);
+  library.Bind("curl_easy_reset", api.easy_reset);
+  library.Bind("curl_easy_cleanup", api.easy_cleanup);
+  library.Bind("curl_easy_strerror", api.easy_strerror);
+  library.Bind("curl_slist_append", api.slist_append);
+  library.Bind("curl_slist_free_all", api.slist_free_all);
+  if (absl::Status bound = library.Finish(); !bound.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(bound.message(), ": libcurl is too old"));
   }
   CURLcode rc = api.global_init(CURL_GLOBAL_DEFAULT);
   if (rc != CURLE_OK) {

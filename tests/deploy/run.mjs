@@ -17,7 +17,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { CASES, NAMESPACE, RELEASE, STATIC } from "./cases.mjs";
-import { checkRelease } from "./lib/checks.mjs";
+import { checkExtenderExposure, checkRelease } from "./lib/checks.mjs";
 import { expectations } from "./lib/model.mjs";
 import { SchemaChecker } from "./lib/schema.mjs";
 
@@ -91,10 +91,10 @@ function imageOf(values) {
   return `${values.image.repository}:${values.image.tag || chartMeta.appVersion}`;
 }
 
-async function checkSchema(objects) {
+async function checkSchema(objects, served = SERVED) {
   const errors = [];
   for (const o of objects) {
-    if (!SERVED.has(o.apiVersion)) errors.push(`${o.kind}/${o.metadata?.name}: apiVersion ${o.apiVersion}`);
+    if (!served.has(o.apiVersion)) errors.push(`${o.kind}/${o.metadata?.name}: apiVersion ${o.apiVersion}`);
     errors.push(...(await schema.check(o)));
   }
   return errors;
@@ -195,7 +195,10 @@ async function staticScheduler() {
   for (const d of objects.filter((o) => o.kind === "Deployment")) {
     for (const c of d.spec.template.spec.containers) {
       if (!c.imagePullPolicy) errors.push(`${c.name}: no imagePullPolicy`);
-      if (c.name === "gpulet-extender" && c.image !== image) errors.push(`extender image ${c.image}, want ${image}`);
+      if (c.name === "gpulet-extender") {
+        if (c.image !== image) errors.push(`extender image ${c.image}, want ${image}`);
+        checkExtenderExposure(objects, c, (e) => errors.push(e));
+      }
     }
   }
   const handoff = (o) => o.metadata.name === "gpulet-node-handoff";
@@ -215,6 +218,35 @@ async function staticScheduler() {
   return errors;
 }
 
+// The optional admission policy: valid for Kubernetes 1.30+, aimed at the
+// static node agent's service account, bound with Deny, and covering every
+// kind of object that account may change.
+async function staticNodeRestriction() {
+  const objects = readManifests("deploy/static/gpulet-node-restriction.yaml");
+  const errors = await checkSchema(objects, new Set(["admissionregistration.k8s.io/v1"]));
+  const policy = objects.find((o) => o.kind === "ValidatingAdmissionPolicy");
+  const binding = objects.find((o) => o.kind === "ValidatingAdmissionPolicyBinding");
+  if (!policy || !binding) return [...errors, "policy or binding missing"];
+  const who = policy.spec.matchConditions?.map((m) => m.expression).join(" ");
+  if (!who?.includes('"system:serviceaccount:kube-system:gpulet-node"')) errors.push(`matches ${who}`);
+  if (binding.spec.policyName !== policy.metadata.name) errors.push("binding names another policy");
+  if (!isDeepStrictEqual(binding.spec.validationActions, ["Deny"])) errors.push("binding does not deny");
+  if (policy.spec.failurePolicy !== "Fail") errors.push("failurePolicy is not Fail");
+  const covered = policy.spec.matchConstraints.resourceRules.flatMap((r) => r.resources).sort();
+  // Everything the node agent's roles let it write.
+  const writable = expectations({ scheduler: { enabled: true }, config: { map: { default: "x" } } }, {}, {})
+    .clusterRules.filter((r) => /\/(create|patch|update|delete)$/.test(r))
+    .map((r) => r.split("/")[1]);
+  for (const resource of new Set(writable)) {
+    if (!covered.includes(resource)) errors.push(`${resource} not covered`);
+  }
+  const checked = policy.spec.validations.map((v) => v.expression).join(" ");
+  for (const resource of covered) {
+    if (!checked.includes(`"${resource}"`)) errors.push(`no validation for ${resource}`);
+  }
+  return errors;
+}
+
 async function deterministic() {
   const c = CASES.find((x) => x.name === "gpu-operator");
   const a = render(RELEASE, NAMESPACE, c).stdout;
@@ -225,6 +257,7 @@ const tests = [
   ...CASES.map((c) => [c.name, () => helmCase(c)]),
   ["static: gpulet-node.yaml", staticNode],
   ["static: gpulet-scheduler.yaml", staticScheduler],
+  ["static: gpulet-node-restriction.yaml", staticNodeRestriction],
   ["deterministic output", deterministic],
 ];
 let passed = 0;

@@ -229,5 +229,23 @@ function checkScheduler(objects, values, want, ctx, fail) {
 }
 
 function isEmpty(v) {
+  checkExtenderExposure(objects, extender, fail);
+}
+
+// docs/security.md: the verbs on loopback only, probes on a port without
+// them, and the extender's role no wider than what it uses.
+export function checkExtenderExposure(objects, extender, fail) {
+  const args = extender?.args ?? [];
+  if (!args.includes("--listen=127.0.0.1:8888")) fail(`extender verbs not on loopback: ${args.join(" ")}`);
+  if (!args.includes("--health-listen=:8889")) fail("extender has no health-only listener on :8889");
+  for (const probe of ["readinessProbe", "livenessProbe"]) {
+    if (extender?.[probe]?.httpGet?.port !== 8889) fail(`extender ${probe} not on the health port`);
+  }
+  const role = objects.find((o) => o.kind === "ClusterRole" && o.metadata.name.endsWith("-extender"));
+  const rules = (role?.rules ?? []).flatMap((r) =>
+    r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res}/${v}`))));
+  const want = ["/nodes/get", "/nodes/list", "/nodes/watch", "/pods/get", "/pods/list", "/pods/patch",
+    "/pods/watch", "/pods/binding/create"].sort();
+  if (!isDeepStrictEqual([...new Set(rules)].sort(), want)) fail(`extender rules ${JSON.stringify(rules)}`);
   return v === null || v === undefined || v === "" || (typeof v === "object" && Object.keys(v).length === 0);
 }
