@@ -88,7 +88,9 @@ void Extender::SetClocksForTest(SteadyNow steady, UnixNow unix_now) {
   unix_now_ = std::move(unix_now);
 }
 
-int Extender::ReleaseExpired() { return grants_.ReleaseExpired(steady_now_()); }
+int Extender::ReleaseExpired() {
+  return grants_.ReleaseExpired(steady_now_()) + ReleaseVanished();
+}
 
 std::vector<std::string> Extender::Feasible(
     const PodDemand& demand, const std::vector<std::string>& names) {

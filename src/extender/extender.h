@@ -78,7 +78,10 @@ class Extender {
   // A pod watch event: `type` is ADDED, MODIFIED or DELETED.
   void OnPodEvent(std::string_view type, const nlohmann::json& pod);
 
-  // Releases reservations whose TTL passed; returns how many.
+  // Releases reservations whose TTL passed, and bound grants of pods that
+  // vanished while the pod watch was interrupted (looked up in the API
+  // server once bound for a TTL without the watch showing them); returns
+  // how many. Called once a second.
   int ReleaseExpired();
 
   GrantTable& grants() { return grants_; }
@@ -109,6 +112,8 @@ class Extender {
   ExtenderBindingResult BindError(const std::string& uid,
                                   const std::string& reason,
                                   const std::string& message);
+  // ReleaseExpired's second half; see GrantTable::Unwatched.
+  int ReleaseVanished();
   // OnPodEvent for a pod bound to a node.
   void HoldBoundPod(const std::string& uid, const nlohmann::json& pod,
                     const std::string& node_name);

@@ -163,10 +163,29 @@ ExtenderBindingResult Extender::Bind(const ExtenderBindingArgs& args) {
                      absl::StrCat("pod ", pod, ": binding to ", args.node,
                                   ": ", bound.message()));
   }
-  if (grant->demand.uses_gpu()) grants_.MarkBound(args.pod_uid);
+  if (grant->demand.uses_gpu()) grants_.MarkBound(args.pod_uid, steady_now_());
   metrics_->CountDecision("bind", "bound");
   spdlog::debug("pod {}: bound to {}", pod, args.node);
   return ExtenderBindingResult{};
+}
+
+int Extender::ReleaseVanished() {
+  int released = 0;
+  std::chrono::steady_clock::time_point now = steady_now_();
+  for (const UnwatchedGrant& unwatched : grants_.Unwatched(now - options_.reservation_ttl)) {
+    absl::StatusOr<Json> pod = api_->GetPod(unwatched.namespace_name, unwatched.name);
+    if (pod.ok() && StringAt(*pod, "metadata", "uid") == unwatched.uid) {
+      grants_.Recheck(unwatched.uid, now);  // the watch is late, or blind
+      continue;
+    }
+    if (!pod.ok() && !absl::IsNotFound(pod.status())) continue;  // next sweep
+    if (grants_.Release(unwatched.uid, "pod-gone")) {
+      spdlog::info("pod {}/{}: gone while the pod watch was interrupted; its GPUs are free",
+                   unwatched.namespace_name, unwatched.name);
+      ++released;
+    }
+  }
+  return released;
 }
 
 void Extender::OnPodEvent(std::string_view type, const Json& pod) {
@@ -191,7 +210,8 @@ void Extender::HoldBoundPod(const std::string& uid, const Json& pod,
   std::optional<Grant> grant = grants_.Get(uid);
   std::shared_ptr<const NodeInfo> node = model_->Find(node_name);
   if (grant && node && grant->node == node->index) {
-    if (grant->state == GrantState::kReserved) grants_.MarkBound(uid);
+    if (grant->state == GrantState::kReserved) grants_.MarkBound(uid, steady_now_());
+    grants_.MarkWatched(uid);
     return;
   }
   if (grant) grants_.Release(uid, "bound-elsewhere");
@@ -205,6 +225,8 @@ void Extender::HoldBoundPod(const std::string& uid, const Json& pod,
   held.node = node->index;
   held.demand = *demand;
   held.state = GrantState::kBound;
+  held.bound_at = steady_now_();
+  held.watched = true;
   sched::PodRequest request;
   sched::GpuMask gpus = 0;
   std::string annotation = Annotation(pod, handoff::kDecisionAnnotation);

@@ -395,6 +395,40 @@ TEST_F(ExtenderTest, RestartHoldsBoundPodsOnUnhealthyGpus) {
   EXPECT_EQ(model_.ledger().snapshot()->nodes[0]->gpu_free_total(), 0);
 }
 
+// A pod created, bound and deleted while the pod watch was down never
+// shows in the watch, not even as deleted: its grant is looked up in the
+// API server once a TTL has passed.
+TEST_F(ExtenderTest, GrantsOfPodsTheWatchNeverShowedAreCheckedAndReleased) {
+  AddNodes(1, 2);
+  for (const std::string pod : {"gone", "alive"}) {
+    extender_->Filter(Args(PodObject(pod, 1), {"n0"}));
+    ASSERT_EQ(extender_->Bind({pod, "default", "uid-" + pod, "n0"}).error, "");
+  }
+  api_.pods.erase("default/gone");
+  EXPECT_EQ(extender_->ReleaseExpired(), 0);  // within the TTL: not yet
+  now_ += std::chrono::seconds(31);
+  EXPECT_EQ(extender_->ReleaseExpired(), 1);
+  EXPECT_FALSE(extender_->grants().State("uid-gone").has_value());
+  EXPECT_EQ(metrics_.releases("pod-gone"), 1);
+  EXPECT_EQ(UsedMilli(), 1000);
+  // The live pod stays held; an API error postpones the look-up, and once
+  // the watch shows the pod it is never looked up again.
+  api_.get_error = absl::UnavailableError("down");
+  now_ += std::chrono::seconds(31);
+  EXPECT_EQ(extender_->ReleaseExpired(), 0);
+  EXPECT_EQ(extender_->grants().State("uid-alive"), GrantState::kBound);
+  EXPECT_FALSE(extender_->grants().Get("uid-alive")->watched);
+  nlohmann::json alive = api_.pods["default/alive"];
+  extender_->OnPodEvent("MODIFIED", alive);
+  EXPECT_TRUE(extender_->grants().Get("uid-alive")->watched);
+  api_.get_error = absl::OkStatus();
+  api_.pods.erase("default/alive");  // deleted; the watch reports it
+  now_ += std::chrono::seconds(31);
+  EXPECT_EQ(extender_->ReleaseExpired(), 0);
+  extender_->OnPodEvent("DELETED", alive);
+  EXPECT_EQ(UsedMilli(), 0);
+}
+
 TEST_F(ExtenderTest, DeletedNodeOffersNothing) {
   AddNodes(1, 1);
   model_.RemoveNode("n0");

@@ -54,12 +54,37 @@ std::optional<Grant> GrantTable::StartBinding(
   return it->second;
 }
 
-bool GrantTable::MarkBound(const std::string& uid) {
+bool GrantTable::MarkBound(const std::string& uid,
+                           std::chrono::steady_clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = grants_.find(uid);
   if (it == grants_.end()) return false;
   it->second.state = GrantState::kBound;
+  it->second.bound_at = now;
   return true;
+}
+
+void GrantTable::MarkWatched(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = grants_.find(uid); it != grants_.end()) it->second.watched = true;
+}
+
+void GrantTable::Recheck(const std::string& uid, std::chrono::steady_clock::time_point now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = grants_.find(uid); it != grants_.end()) it->second.bound_at = now;
+}
+
+std::vector<UnwatchedGrant> GrantTable::Unwatched(
+    std::chrono::steady_clock::time_point before) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<UnwatchedGrant> out;
+  for (const auto& [uid, grant] : grants_) {
+    if (grant.state == GrantState::kBound && !grant.watched &&
+        grant.bound_at < before) {
+      out.push_back({uid, grant.demand.namespace_name, grant.demand.name});
+    }
+  }
+  return out;
 }
 
 bool GrantTable::Release(const std::string& uid, const std::string& reason) {
@@ -104,6 +129,11 @@ std::optional<GrantState> GrantTable::State(const std::string& uid) const {
   auto it = grants_.find(uid);
   if (it == grants_.end()) return std::nullopt;
   return it->second.state;
+}
+
+std::map<std::string, Grant> GrantTable::All() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::map<std::string, Grant>(grants_.begin(), grants_.end());
 }
 
 std::optional<Grant> GrantTable::Get(const std::string& uid) const {

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -34,6 +35,21 @@ struct Grant {
   PodDemand demand;
   GrantState state = GrantState::kReserved;
   std::chrono::steady_clock::time_point expires;  // kReserved only
+  // kBound only: when it was bound, or last found in the API server while
+  // not yet watched.
+  std::chrono::steady_clock::time_point bound_at;
+  // The pod watch has shown this pod since the grant was made. A pod made
+  // and deleted while the watch was down never shows there (its relist
+  // reports only pods it had reported before), so its grant must be
+  // checked against the API server instead (Extender::ReleaseExpired).
+  bool watched = false;
+};
+
+// A bound grant the pod watch never confirmed, to look up.
+struct UnwatchedGrant {
+  std::string uid;
+  std::string namespace_name;
+  std::string name;
 };
 
 class GrantTable {
@@ -52,9 +68,22 @@ class GrantTable {
   std::optional<Grant> StartBinding(const std::string& uid,
                                     std::chrono::steady_clock::time_point now);
 
-  // The pod was bound: its grant is held until the pod goes away. False
-  // when the pod has no grant (it was released meanwhile).
-  bool MarkBound(const std::string& uid);
+  // The pod was bound at `now`: its grant is held until the pod goes away.
+  // False when the pod has no grant (it was released meanwhile).
+  bool MarkBound(const std::string& uid,
+                 std::chrono::steady_clock::time_point now);
+
+  // The pod watch showed the pod: its grant needs no look-up.
+  void MarkWatched(const std::string& uid);
+  // The API server still has the pod at `now` but the watch has not shown
+  // it: look it up again a grace period from now. Existing is not enough
+  // to mark it watched, as a watch that never reported the pod will not
+  // report its deletion either.
+  void Recheck(const std::string& uid, std::chrono::steady_clock::time_point now);
+
+  // Bound grants not watched and bound before `before`.
+  std::vector<UnwatchedGrant> Unwatched(
+      std::chrono::steady_clock::time_point before) const;
 
   // Releases the pod's grant whatever its state. False when it had none.
   bool Release(const std::string& uid, const std::string& reason);
@@ -66,6 +95,8 @@ class GrantTable {
   int ReleaseExpired(std::chrono::steady_clock::time_point now);
 
   std::optional<GrantState> State(const std::string& uid) const;
+  // Every grant by pod UID, for consistency checks.
+  std::map<std::string, Grant> All() const;
   std::optional<Grant> Get(const std::string& uid) const;
   // Grants by state name (reserved, binding, bound), for /metrics.
   std::map<std::string, int64_t> Counts() const;
