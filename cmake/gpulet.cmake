@@ -1,10 +1,11 @@
-# gpulet_test(NAME SOURCES a.cc ... DEPS lib ... [LABELS l ...] [ENV K=V ...])
+# gpulet_test(NAME SOURCES a.cc ... DEPS lib ... [LABELS l ...] [ENV K=V ...]
+#             [TEST_PREFIX p])
 #
 # One GoogleTest binary; each test case becomes its own ctest entry. Under
 # GPULET_SANITIZE=thread only tests labelled "concurrency" are built, since
 # ThreadSanitizer is there to check the concurrency stress tests.
 function(gpulet_test name)
-  cmake_parse_arguments(T "" "" "SOURCES;DEPS;LABELS;ENV" ${ARGN})
+  cmake_parse_arguments(T "" "TEST_PREFIX" "SOURCES;DEPS;LABELS;ENV" ${ARGN})
   if(GPULET_SANITIZE STREQUAL "thread" AND NOT "concurrency" IN_LIST T_LABELS)
     return()
   endif()
@@ -19,6 +20,7 @@ function(gpulet_test name)
     list(APPEND props ENVIRONMENT "${T_ENV}")
   endif()
   gtest_discover_tests(${name}
+    TEST_PREFIX "${T_TEST_PREFIX}"
     DISCOVERY_MODE PRE_TEST
     DISCOVERY_TIMEOUT 60
     PROPERTIES TIMEOUT 300 ${props})

@@ -48,7 +48,7 @@ fi
 echo "image: building gpulet (GPULET_STATIC) in build-static/" >&2
 cmake -S . -B build-static -G Ninja "${launcher[@]}" -DGPULET_STATIC=ON \
   -DCMAKE_BUILD_TYPE=Release -DGPULET_WERROR=ON >/dev/null
-cmake --build build-static -j "$(nproc)" --target gpulet
+cmake --build build-static -j "$(nproc)" --target gpulet gpulet_cuda_plugin
 # The mock library links abseil and yaml-cpp shared, so it comes from the
 # release tree; configured as scripts/build.sh release does when absent.
 echo "image: building the mock NVML library in build/" >&2
@@ -57,6 +57,8 @@ if [[ ! -f build/build.ninja ]]; then
 fi
 cmake --build build -j "$(nproc)" --target nvml_mock
 gpulet_bin=build-static/src/cli/gpulet
+# CRIU's CUDA plugin, copied onto the host by `gpulet node --install-criu-plugin`.
+criu_plugin=build-static/src/checkpoint/criu/cuda_plugin.so
 mock_lib=build/mock/nvml/libnvidia-ml.so.1
 
 # The Kubernetes client dlopens libcurl.so.4 (the OpenSSL flavour, package
@@ -103,7 +105,8 @@ umoci unpack --image "$layout:build" "$bundle" >/dev/null
 rootfs=$bundle/rootfs
 
 # Debian's merged /usr: /bin, /lib and /lib64 are links into /usr.
-mkdir -p "$rootfs"/usr/bin "$rootfs"/usr/lib/gpulet/mock/machines "$rootfs"/etc/ssl/certs \
+mkdir -p "$rootfs"/usr/bin "$rootfs"/usr/lib/gpulet/mock/machines "$rootfs"/usr/lib/gpulet/criu \
+  "$rootfs"/etc/ssl/certs \
   "$rootfs"/etc/ld.so.conf.d "$rootfs"/tmp
 ln -s usr/bin "$rootfs/bin"
 ln -s usr/lib "$rootfs/lib"
@@ -111,6 +114,8 @@ chmod 1777 "$rootfs/tmp"
 
 strip --strip-all -o "$rootfs/usr/bin/gpulet" "$gpulet_bin"
 strip --strip-unneeded -o "$rootfs/usr/lib/gpulet/mock/libnvidia-ml.so.1" "$mock_lib"
+strip --strip-unneeded -o "$rootfs/usr/lib/gpulet/criu/cuda_plugin.so" "$criu_plugin"
+chmod 0644 "$rootfs/usr/lib/gpulet/criu/cuda_plugin.so"
 install -m 0644 mock/machines/*.yaml "$rootfs/usr/lib/gpulet/mock/machines/"
 install -m 0644 /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/"
 install -m 0644 deploy/image/rootfs/etc/* "$rootfs/etc/"

@@ -5,6 +5,7 @@
 #include "CLI/CLI.hpp"
 #include "base/logging.h"
 #include "cli/cdi_command.h"
+#include "cli/checkpoint_command.h"
 #include "cli/command.h"
 #include "cli/device_plugin_command.h"
 #include "cli/doctor_command.h"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   AddDevicePluginCommand(app, context, runner);
   AddDoctorCommand(app, context, runner);
   AddCdiCommand(app, context, runner);
+  AddCheckpointCommand(app, context, runner);
   AddFeatureDiscoveryCommand(app, context, runner);
   AddInfoCommand(app, context, runner);
   AddNodeCommand(app, context, runner);

@@ -68,6 +68,43 @@ NodeAgentFlagSet::NodeAgentFlagSet(CLI::App& app)
                      "without label or default: named, single, empty, in order "
                      "(env FALLBACK_STRATEGIES; default named,single)")
           ->delimiter(',');
+  install_criu_plugin_option_ =
+      app.add_option("--install-criu-plugin", install_criu_plugin_,
+                     "copy the CRIU CUDA plugin into the host's CRIU plugin directory at start "
+                     "(env GPULET_INSTALL_CRIU_PLUGIN; default false)")
+          ->expected(0, 1);
+  criu_plugin_option_ = app.add_option(
+      "--criu-plugin", criu_plugin_,
+      "the plugin to install, in gpulet's image (env GPULET_CRIU_PLUGIN; default "
+      "/usr/lib/gpulet/criu/cuda_plugin.so)");
+  criu_plugin_dir_option_ = app.add_option(
+      "--criu-plugin-dir", criu_plugin_dir_,
+      "CRIU's plugin directory on the host (env GPULET_CRIU_PLUGIN_DIR; default /usr/lib/criu)");
+  host_root_option_ = app.add_option(
+      "--host-root", host_root_,
+      "where the host's / is visible, for the CRIU plugin directory and the checkpoint "
+      "label's probes (env GPULET_HOST_ROOT; default /)");
+  cuda_checkpoint_option_ = app.add_option(
+      "--cuda-checkpoint", cuda_checkpoint_,
+      "the cuda-checkpoint tool, a host path (env GPULET_CUDA_CHECKPOINT; default: PATH, then "
+      "the driver root's bin directories)");
+}
+
+absl::StatusOr<node::NodeCheckpointOptions> NodeAgentFlagSet::ResolveCheckpoint(
+    const Environment& env) const {
+  node::NodeCheckpointOptions out;
+  absl::StatusOr<bool> install = PartSwitch(install_criu_plugin_option_, install_criu_plugin_,
+                                            env, "GPULET_INSTALL_CRIU_PLUGIN", false);
+  if (!install.ok()) return install.status();
+  out.install_plugin = *install;
+  out.plugin.source =
+      Pick(criu_plugin_option_, criu_plugin_, env, "GPULET_CRIU_PLUGIN", out.plugin.source);
+  out.plugin.plugin_dir = Pick(criu_plugin_dir_option_, criu_plugin_dir_, env,
+                               "GPULET_CRIU_PLUGIN_DIR", out.plugin.plugin_dir);
+  out.host_root = Pick(host_root_option_, host_root_, env, "GPULET_HOST_ROOT", "/");
+  out.tool_path = Pick(cuda_checkpoint_option_, cuda_checkpoint_, env, "GPULET_CUDA_CHECKPOINT", "");
+  out.path_env = env.Get("PATH").value_or("");
+  return out;
 }
 
 absl::StatusOr<node::NodeAgentOptions> NodeAgentFlagSet::Resolve(const Environment& env) const {
@@ -90,6 +127,9 @@ absl::StatusOr<node::NodeAgentOptions> NodeAgentFlagSet::Resolve(const Environme
   if (!plugin.ok()) return plugin.status();
   out.plugin.plugin = *std::move(plugin);
   out.node_feature = gfd_.Settings(env, out.plugin.plugin.kubeconfig);
+  absl::StatusOr<node::NodeCheckpointOptions> checkpoint = ResolveCheckpoint(env);
+  if (!checkpoint.ok()) return checkpoint.status();
+  out.checkpoint = *std::move(checkpoint);
 
   std::string srcdir = Pick(srcdir_option_, srcdir_, env, "CONFIG_FILE_SRCDIR", "");
   out.config_label = Pick(label_option_, label_, env, "NODE_LABEL", node::kDefaultConfigLabel);

@@ -1,7 +1,7 @@
 // The flags of `gpulet node`: the union of the device plugin's (NVIDIA's
 // names), gpu-feature-discovery's output flags, the switches of the three
-// parts and config-manager's per-node config flags, each with its
-// environment variable (flag > env > default).
+// parts, config-manager's per-node config flags and the CRIU plugin
+// install, each with its environment variable (flag > env > default).
 //
 // Not thread-safe: used on the main thread while parsing.
 #ifndef GPULET_CLI_NODE_AGENT_FLAGS_H_
@@ -30,11 +30,13 @@ class NodeAgentFlagSet {
   absl::StatusOr<node::NodeAgentOptions> Resolve(const Environment& env) const;
 
  private:
+  absl::StatusOr<node::NodeCheckpointOptions> ResolveCheckpoint(const Environment& env) const;
   DevicePluginFlagSet plugin_;
   GfdFlagSet gfd_;
   std::string device_plugin_, feature_discovery_, cdi_spec_;
   std::string srcdir_, label_, default_config_;
   std::vector<std::string> fallbacks_;
+  std::string install_criu_plugin_, criu_plugin_, criu_plugin_dir_, host_root_, cuda_checkpoint_;
   CLI::Option* device_plugin_option_;
   CLI::Option* feature_discovery_option_;
   CLI::Option* cdi_spec_option_;
@@ -42,6 +44,11 @@ class NodeAgentFlagSet {
   CLI::Option* label_option_;
   CLI::Option* default_config_option_;
   CLI::Option* fallbacks_option_;
+  CLI::Option* install_criu_plugin_option_;
+  CLI::Option* criu_plugin_option_;
+  CLI::Option* criu_plugin_dir_option_;
+  CLI::Option* host_root_option_;
+  CLI::Option* cuda_checkpoint_option_;
 };
 
 }  // namespace gpulet::cli

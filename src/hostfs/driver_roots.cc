@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "base/absl_string_view.h"
+#include "hostfs/driver_root_paths.h"
 #include "hostfs/path.h"
 
 namespace gpulet::hostfs {
@@ -32,11 +33,13 @@ DriverRoots::DriverRoots(std::string driver_root, std::string dev_root,
 DriverRoots DriverRoots::Standard() { return DriverRoots("/", "/", "/"); }
 
 DriverRoots DriverRoots::GpuOperator() {
-  return DriverRoots("/run/nvidia/driver", "/run/nvidia/driver", "/");
+  return DriverRoots(std::string(kGpuOperatorDriverRoot),
+                     std::string(kGpuOperatorDriverRoot), "/");
 }
 
 DriverRoots DriverRoots::GkeCos() {
-  return DriverRoots("/home/kubernetes/bin/nvidia", "/", "/usr/local/nvidia");
+  return DriverRoots(std::string(kGkeCosDriverRoot), "/",
+                     std::string(kGkeCosContainerDriverRoot));
 }
 
 absl::StatusOr<DriverRoots> DriverRoots::Create(

@@ -52,7 +52,8 @@ int LabelLoop::passes() const {
 }
 
 void LabelLoop::Pass() {
-  LabelPass(node_, config_, timestamp_, output_.sink.get());
+  labels::LabelMap extra = options_.extra_labels ? options_.extra_labels() : labels::LabelMap();
+  LabelPass(node_, config_, timestamp_, output_.sink.get(), extra);
   std::lock_guard<std::mutex> lock(mu_);
   ++passes_;
 }

@@ -15,6 +15,7 @@
 #define GPULET_NODE_LABEL_LOOP_H_
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,6 +35,9 @@ struct LabelLoopOptions {
   ConfigFlags flags;
   NodeFeatureSettings node_feature;
   std::shared_ptr<const ConfigFileOverride> config_override;  // null: --config-file
+  // Labels of the agent's other parts, asked for on the loop's thread at
+  // every pass; may be empty.
+  std::function<labels::LabelMap()> extra_labels;
 };
 
 class LabelLoop {

@@ -26,12 +26,14 @@ absl::StatusOr<labels::LabelMap> LabelNode(const inventory::NodeSource* node,
 }
 
 bool LabelPass(const inventory::NodeSource* node, std::shared_ptr<const Config> config,
-               std::optional<labels::WallTime> timestamp, labels::LabelSink* sink) {
+               std::optional<labels::WallTime> timestamp, labels::LabelSink* sink,
+               const labels::LabelMap& extra) {
   absl::StatusOr<labels::LabelMap> labels = LabelNode(node, std::move(config), timestamp);
   if (!labels.ok()) {
     spdlog::error("labelling failed: {}", labels.status());
     return false;
   }
+  labels->insert(extra.begin(), extra.end());
   if (sink == nullptr) {
     std::cout << labels::RenderLabelFile(*labels, std::nullopt) << std::flush;
     return true;

@@ -24,10 +24,12 @@ absl::StatusOr<labels::LabelMap> LabelNode(const inventory::NodeSource* node,
                                            std::shared_ptr<const Config> config,
                                            std::optional<labels::WallTime> timestamp);
 
-// LabelNode, then the sink's Update (stdout when `sink` is null). Logs what
-// was written or what failed, one line; true when the pass succeeded.
+// LabelNode plus `extra` (labels of the node agent's own parts), then the
+// sink's Update (stdout when `sink` is null). Logs what was written or what
+// failed, one line; true when the pass succeeded.
 bool LabelPass(const inventory::NodeSource* node, std::shared_ptr<const Config> config,
-               std::optional<labels::WallTime> timestamp, labels::LabelSink* sink);
+               std::optional<labels::WallTime> timestamp, labels::LabelSink* sink,
+               const labels::LabelMap& extra = {});
 
 }  // namespace gpulet::node
 

@@ -162,13 +162,21 @@ std::optional<int> Agent::Build() {
     return kFailed;
   }
   source_ = *std::move(source);
+  // Before the labels, whose checkpoint label looks for the plugin.
+  if (absl::Status installed = InstallCheckpointPlugin(options_.checkpoint); !installed.ok()) {
+    spdlog::error("CRIU CUDA plugin not installed: {}", installed);
+    return ExitCode(installed);
+  }
   if (options_.cdi_spec) {
     cdi_ = plugin::CdiSpecWriter::ForNode(options_.plugin.plugin.cdi_spec_dir,
                                           options_.plugin.cdi_extras);
     cdi_options_ = plugin::ToCdiSpecOptions(*config);
   }
   if (options_.feature_discovery) {
-    LabelLoopOptions loop{options_.plugin.flags, options_.node_feature, choice_};
+    LabelLoopOptions loop{options_.plugin.flags, options_.node_feature, choice_, {}};
+    loop.extra_labels = [label = std::make_shared<CheckpointLabel>(options_.checkpoint)] {
+      return label->Labels();
+    };
     absl::StatusOr<std::unique_ptr<LabelLoop>> labels =
         LabelLoop::Start(env_, std::move(loop), source_.get());
     if (!labels.ok()) {

@@ -26,6 +26,7 @@
 #include "absl/status/status.h"
 #include "base/signals.h"
 #include "config/environment.h"
+#include "node/checkpoint_part.h"
 #include "node/config_selection.h"
 #include "node/label_output.h"
 #include "node/plugin_part.h"
@@ -42,6 +43,8 @@ struct NodeAgentOptions {
   // Per-node config: set when --config-file-srcdir is given.
   std::optional<ConfigSelectionOptions> selection;
   std::string config_label = kDefaultConfigLabel;
+  // The CRIU plugin install and the checkpoint label.
+  NodeCheckpointOptions checkpoint;
 };
 
 // Runs until SIGTERM/SIGINT/SIGQUIT from `signals`. The exit code: 0 after

@@ -128,6 +128,27 @@ export const CASES = [
       kinds: { Deployment: 1, Role: 1, RoleBinding: 1, ClusterRole: 2, ClusterRoleBinding: 4, ServiceAccount: 2 },
     },
   },
+  {
+    name: "CRIU plugin install",
+    set: ["checkpoint.installCriuPlugin=true"],
+    pins: {
+      env: { GPULET_INSTALL_CRIU_PLUGIN: "true", GPULET_HOST_ROOT: "/host", GPULET_CRIU_PLUGIN_DIR: "/usr/lib/criu" },
+      mounts: [KUBELET, "/host/usr/lib/criu"],
+    },
+  },
+  {
+    name: "CRIU plugin in /usr/lib64/criu, checkpoint label",
+    set: ["checkpoint.installCriuPlugin=true", "checkpoint.criuPluginDir=/usr/lib64/criu/", "checkpoint.label=true"],
+    pins: {
+      env: { GPULET_INSTALL_CRIU_PLUGIN: "true", GPULET_HOST_ROOT: "/host", GPULET_CRIU_PLUGIN_DIR: "/usr/lib64/criu" },
+      mounts: [KUBELET, "/host", "/host/usr/lib64/criu"],
+    },
+  },
+  {
+    name: "checkpoint label alone",
+    set: ["checkpoint.label=true"],
+    pins: { env: { GPULET_INSTALL_CRIU_PLUGIN: null, GPULET_HOST_ROOT: "/host" }, mounts: [KUBELET, "/host"] },
+  },
   { name: "every part off", set: ["devicePlugin.enabled=false"], pins: { kinds: { DaemonSet: 0, ServiceAccount: 0 } } },
   { name: "allowDefaultNamespace", namespace: "default", set: ["allowDefaultNamespace=true"], pins: {} },
 

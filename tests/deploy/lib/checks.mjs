@@ -110,6 +110,9 @@ function checkEnv(c, values, want, fail) {
   expect("CONFIG_FILE", undefined);
   expect("GPULET_METRICS_ADDRESS", values.metrics?.enabled ? `:${values.metrics.port}` : undefined);
   expect("GPULET_SCHEDULER_HANDOFF", want.scheduler ? "true" : undefined);
+  expect("GPULET_HOST_ROOT", want.installPlugin || want.checkpointLabel ? "/host" : undefined);
+  expect("GPULET_INSTALL_CRIU_PLUGIN", want.installPlugin ? "true" : undefined);
+  expect("GPULET_CRIU_PLUGIN_DIR", want.installPlugin ? want.pluginDir : undefined);
   expect("NVIDIA_MIG_MONITOR_DEVICES", want.mig ? "all" : undefined);
   for (const [name, value] of Object.entries(RUNTIME_ENV)) expect(name, value);
   for (const e of values.extraEnv ?? []) expect(e.name, e.valueFrom ?? e.value);
@@ -226,9 +229,6 @@ function checkScheduler(objects, values, want, ctx, fail) {
   if (!config?.data["config.yaml"].includes(`schedulerName: ${values.scheduler.schedulerName}`)) {
     fail("scheduler config does not name scheduler.schedulerName");
   }
-}
-
-function isEmpty(v) {
   checkExtenderExposure(objects, extender, fail);
 }
 
@@ -247,5 +247,8 @@ export function checkExtenderExposure(objects, extender, fail) {
   const want = ["/nodes/get", "/nodes/list", "/nodes/watch", "/pods/get", "/pods/list", "/pods/patch",
     "/pods/watch", "/pods/binding/create"].sort();
   if (!isDeepStrictEqual([...new Set(rules)].sort(), want)) fail(`extender rules ${JSON.stringify(rules)}`);
+}
+
+function isEmpty(v) {
   return v === null || v === undefined || v === "" || (typeof v === "object" && Object.keys(v).length === 0);
 }

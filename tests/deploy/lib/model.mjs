@@ -86,6 +86,11 @@ export function expectations(values, configs, names) {
   if (cdiSpec || (plugin && cdiList)) mounts[cdiDir] = ["hostPath", cdiDir, false];
   if (gfd && nfExplicit !== true) mounts[FEATURES_DIR] = ["hostPath", FEATURES_DIR, false];
   if (gfd) mounts["/sys"] = ["hostPath", "/sys", true];
+  const installPlugin = values.checkpoint?.installCriuPlugin === true;
+  const checkpointLabel = values.checkpoint?.label === true;
+  const pluginDir = cleanPath(values.checkpoint?.criuPluginDir ?? "/usr/lib/criu");
+  if (checkpointLabel) mounts["/host"] = ["hostPath", "/", true];
+  if (installPlugin) mounts[`/host${pluginDir}`] = ["hostPath", pluginDir, false];
   if (hasConfigs) {
     mounts["/available-configs"] = ["configMap", external ? values.config.name : `${names.fullname}-configs`, true];
   }
@@ -105,7 +110,7 @@ export function expectations(values, configs, names) {
 
   return {
     plugin, gfd, cdiSpec, agent: plugin || gfd || cdiSpec, hasConfigs, mig, volumeMounts,
-    nodeFeatureAPI, scheduler, mounts,
+    nodeFeatureAPI, scheduler, mounts, installPlugin, checkpointLabel, pluginDir,
     sysAdmin: gfd || ((plugin || cdiSpec) && (mig || (plugin && volumeMounts))),
     kubeAPI: hasConfigs || nodeFeatureAPI || scheduler,
     clusterRules: unique(clusterRules), namespacedRules: unique(namespacedRules),

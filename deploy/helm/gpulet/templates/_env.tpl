@@ -55,6 +55,16 @@ config file's, in force), then gpulet's own.
 {{- if $facts.scheduler }}
 {{- $pairs = append $pairs (list "GPULET_SCHEDULER_HANDOFF" "true") }}
 {{- end }}
+{{- /* The host's / at /host: the plugin directory, and with checkpoint.label
+       the whole host read-only (daemonset.yaml mounts them). */}}
+{{- if or $v.checkpoint.installCriuPlugin $v.checkpoint.label }}
+{{- $pairs = append $pairs (list "GPULET_HOST_ROOT" "/host") }}
+{{- end }}
+{{- if $v.checkpoint.installCriuPlugin }}
+{{- $pairs = concat $pairs (list
+  (list "GPULET_INSTALL_CRIU_PLUGIN" "true")
+  (list "GPULET_CRIU_PLUGIN_DIR" (clean $v.checkpoint.criuPluginDir))) }}
+{{- end }}
 {{- /* Ask the NVIDIA container runtime for the driver and every GPU (with
        MIG, the MIG monitor devices too) in the agent's own container, as
        NVIDIA's plugin does. */}}

@@ -1,0 +1,89 @@
+#include "checkpoint/cuda_discovery.h"
+
+#include <charconv>
+#include <map>
+#include <set>
+#include <string>
+
+#include "checkpoint/parallel_for.h"
+#include "checkpoint/proc_files.h"
+
+namespace gpulet::checkpoint {
+namespace {
+
+std::string ProcPath(pid_t pid, const char* file) {
+  return "/proc/" + std::to_string(pid) + "/" + file;
+}
+
+// Asks the tool about one process that maps libcuda.
+void ConfirmWithTool(const CudaTool& tool, DiscoveredProcess& process) {
+  PlainStatus status = tool.GetRestoreTid(process.pid, &process.restore_tid);
+  if (status.code() == PlainCode::kNotFound) {
+    // Loaded libcuda but holds no CUDA context (yet): nothing to move.
+    process.state = CudaState::kNotCuda;
+    process.restore_tid = 0;
+    return;
+  }
+  if (status.ok()) status = tool.GetState(process.restore_tid, &process.state);
+  if (!status.ok()) {
+    process.state = CudaState::kUnknown;
+    process.status = status;
+  }
+}
+
+}  // namespace
+
+std::vector<DiscoveredProcess> DiscoverCudaProcesses(const HostReader& reader,
+                                                     const CudaTool& tool,
+                                                     const std::vector<pid_t>& pids,
+                                                     int parallelism) {
+  std::vector<DiscoveredProcess> found(pids.size());
+  std::vector<size_t> candidates;
+  for (size_t i = 0; i < pids.size(); ++i) {
+    found[i].pid = pids[i];
+    std::string maps;
+    PlainStatus status = reader.ReadFile(ProcPath(pids[i], "maps"), &maps);
+    if (!status.ok()) {
+      found[i].status = {status.code(), "pid " + std::to_string(pids[i]) +
+                                            ": cannot read its maps: " + status.message()};
+      continue;
+    }
+    if (MapsCudaDriver(maps)) {
+      candidates.push_back(i);
+    } else {
+      found[i].state = CudaState::kNotCuda;
+    }
+  }
+  ParallelFor(candidates.size(), parallelism,
+              [&](size_t c) { ConfirmWithTool(tool, found[candidates[c]]); });
+  return found;
+}
+
+std::vector<pid_t> ListProcessTree(const HostReader& reader, pid_t root) {
+  std::vector<std::string> entries;
+  std::multimap<pid_t, pid_t> children;
+  if (reader.ListDirectory("/proc", &entries).ok()) {
+    for (const std::string& entry : entries) {
+      pid_t pid = 0;
+      auto [end, ec] = std::from_chars(entry.data(), entry.data() + entry.size(), pid);
+      if (ec != std::errc() || end != entry.data() + entry.size() || pid <= 0) continue;
+      std::string stat;
+      if (!reader.ReadFile(ProcPath(pid, "stat"), &stat).ok()) continue;
+      if (std::optional<pid_t> parent = ParseStatParentPid(stat)) {
+        children.emplace(*parent, pid);
+      }
+    }
+  }
+  std::vector<pid_t> tree = {root};
+  // A malformed stat could make a cycle; each pid is listed once.
+  std::set<pid_t> seen = {root};
+  for (size_t i = 0; i < tree.size(); ++i) {
+    auto [first, last] = children.equal_range(tree[i]);
+    for (auto it = first; it != last; ++it) {
+      if (seen.insert(it->second).second) tree.push_back(it->second);
+    }
+  }
+  return tree;
+}
+
+}  // namespace gpulet::checkpoint

@@ -1,0 +1,30 @@
+// Parsers for the two /proc files checkpoint/ reads per process: maps (does
+// it map the CUDA driver library?) and stat (who is its parent?).
+//
+// Free functions over text, thread-safe. Standard library only (the CRIU
+// plugin links them).
+#ifndef GPULET_CHECKPOINT_PROC_FILES_H_
+#define GPULET_CHECKPOINT_PROC_FILES_H_
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string_view>
+
+namespace gpulet::checkpoint {
+
+// True when a line of /proc/PID/maps maps the CUDA driver library: a file
+// whose name is "libcuda.so" or "libcuda.so.<suffix>" (the runtime
+// libcudart.so and unrelated names do not count; " (deleted)" after an
+// upgraded driver still does). Lines without a path, or too short to be a
+// maps line (a truncated read), are skipped.
+bool MapsCudaDriver(std::string_view maps);
+
+// The parent pid (4th field) of a /proc/PID/stat line. The command name in
+// parentheses may contain spaces and ')', so the fields start after the
+// last ')'. nullopt when the line is malformed.
+std::optional<pid_t> ParseStatParentPid(std::string_view stat);
+
+}  // namespace gpulet::checkpoint
+
+#endif  // GPULET_CHECKPOINT_PROC_FILES_H_

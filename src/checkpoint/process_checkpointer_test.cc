@@ -1,0 +1,226 @@
+#include "checkpoint/process_checkpointer.h"
+
+#include <algorithm>
+
+#include "base/status_matchers.h"
+#include "checkpoint/testing/fake_cuda_node.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace gpulet::checkpoint {
+namespace {
+
+using ::gpulet::checkpoint::testing::FakeCudaNode;
+using ::gpulet::checkpoint::testing::NodeLayout;
+using ::gpulet::checkpoint::testing::NodeLayoutTestName;
+using ::gpulet::checkpoint::testing::ToolHostPath;
+using ::gpulet::testing::StatusIs;
+using ::testing::HasSubstr;
+
+absl::StatusOr<std::unique_ptr<ProcessCheckpointer>> Open(const FakeCudaNode& node,
+                                                          CheckpointerOptions options = {}) {
+  options.host_root = node.prefix();
+  options.lock_timeout = absl::Milliseconds(300);
+  return ProcessCheckpointer::Create(options, Environment::FromMap({{"PATH", "/usr/local/bin"}}));
+}
+
+class LayoutTest : public ::testing::TestWithParam<NodeLayout> {};
+
+TEST_P(LayoutTest, FindsTheToolOfTheLayoutAndSuspends) {
+  FakeCudaNode node(GetParam(), FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, /*cuda=*/true);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  EXPECT_EQ(checkpointer->tool_path(), node.tree().PathOf(ToolHostPath(GetParam())));
+  ASSERT_OK_AND_ASSIGN(auto reports, checkpointer->Suspend({10}));
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].state, CudaState::kCheckpointed);
+  EXPECT_EQ(node.StateOf(10), CudaState::kCheckpointed);
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, LayoutTest,
+                         ::testing::Values(NodeLayout::kStandard, NodeLayout::kGpuOperator,
+                                           NodeLayout::kGkeCos, NodeLayout::kNoNvidiactl),
+                         [](const auto& info) { return NodeLayoutTestName(info.param); });
+
+TEST(ProcessCheckpointerCreateTest, NoDriverIsFailedPrecondition) {
+  FakeCudaNode node(NodeLayout::kNoDriver, FAKE_CUDA_CHECKPOINT);
+  EXPECT_THAT(Open(node).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no NVIDIA driver")));
+}
+
+TEST(ProcessCheckpointerCreateTest, OldDriverIsFailedPrecondition) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.UseOldDriver();
+  EXPECT_THAT(Open(node).status(), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                            HasSubstr("driver older than r555")));
+}
+
+TEST(ProcessCheckpointerCreateTest, MissingToolIsNotFoundListingPaths) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.tree().Remove("/usr/bin/cuda-checkpoint");
+  EXPECT_THAT(Open(node).status(),
+              StatusIs(absl::StatusCode::kNotFound,
+                       AllOf(HasSubstr("/usr/local/bin/cuda-checkpoint"),
+                             HasSubstr("/run/nvidia/driver/usr/bin/cuda-checkpoint"),
+                             HasSubstr("/home/kubernetes/bin/nvidia/bin/cuda-checkpoint"))));
+}
+
+TEST(ProcessCheckpointerCreateTest, ConfiguredPathWinsAndMustExist) {
+  FakeCudaNode node(NodeLayout::kGkeCos, FAKE_CUDA_CHECKPOINT);
+  CheckpointerOptions options;
+  options.tool_path = "/opt/cuda-checkpoint";
+  EXPECT_THAT(Open(node, options).status(),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("/opt/cuda-checkpoint")));
+  options.tool_path = ToolHostPath(NodeLayout::kGkeCos);
+  EXPECT_OK(Open(node, options).status());
+}
+
+TEST(ProcessCheckpointerCreateTest, BadOptionsAreInvalidArgument) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  CheckpointerOptions options;
+  options.parallelism = 0;
+  EXPECT_THAT(Open(node, options).status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  options.host_root = "relative";
+  EXPECT_THAT(ProcessCheckpointer::Create(options, Environment::FromMap({})).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(ProcessCheckpointerTest, InspectExecsOnlyForProcessesMappingLibcuda) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true);
+  node.AddProcess(11, 10, false);
+  node.AddProcess(12, 10, true, CudaState::kLocked);
+  node.AddLibcudaOnlyProcess(13, 10);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  std::vector<ProcessReport> reports = checkpointer->Inspect({10, 11, 12, 13, 99});
+  ASSERT_EQ(reports.size(), 5u);
+  EXPECT_EQ(reports[0].state, CudaState::kRunning);
+  EXPECT_EQ(reports[0].restore_tid, 100010);
+  EXPECT_EQ(reports[1].state, CudaState::kNotCuda);
+  EXPECT_EQ(reports[2].state, CudaState::kLocked);
+  EXPECT_EQ(reports[3].state, CudaState::kNotCuda);
+  EXPECT_EQ(reports[4].state, CudaState::kUnknown);
+  EXPECT_THAT(reports[4].status, StatusIs(absl::StatusCode::kNotFound, HasSubstr("pid 99")));
+  EXPECT_EQ(node.CountCalls("--pid 11"), 0);
+  EXPECT_EQ(node.CountCalls("--get-restore-tid"), 3);
+  // --get-state goes to the restore thread, as the tool wants.
+  EXPECT_EQ(node.CountCalls("--get-state --pid 100010"), 1);
+}
+
+TEST(ProcessCheckpointerTest, SuspendAndResumeUseTheExactArgv) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true);
+  node.AddProcess(11, 10, false);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  ASSERT_OK_AND_ASSIGN(auto suspended, checkpointer->Suspend({10, 11}));
+  EXPECT_EQ(suspended[0].state, CudaState::kCheckpointed);
+  EXPECT_EQ(suspended[1].state, CudaState::kNotCuda);
+  ASSERT_OK_AND_ASSIGN(auto resumed, checkpointer->Resume({10, 11}));
+  EXPECT_EQ(resumed[0].state, CudaState::kRunning);
+  EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
+  std::vector<std::string> calls = node.Calls();
+  std::vector<std::string> actions;
+  for (const std::string& c : calls) {
+    if (c.rfind("--action", 0) == 0) actions.push_back(c);
+  }
+  EXPECT_THAT(actions, ::testing::ElementsAre("--action lock --pid 10 --timeout 300",
+                                              "--action checkpoint --pid 10",
+                                              "--action restore --pid 10",
+                                              "--action unlock --pid 10"));
+}
+
+TEST(ProcessCheckpointerTest, LockTimeoutRollsEveryProcessBack) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  for (pid_t pid : {10, 11, 12}) node.AddProcess(pid, 1, true);
+  node.InjectHang("lock", 11);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  EXPECT_THAT(checkpointer->Suspend({10, 11, 12}).status(),
+              StatusIs(absl::StatusCode::kDeadlineExceeded,
+                       AllOf(HasSubstr("lock timeout"), HasSubstr("pid 11"))));
+  for (pid_t pid : {10, 11, 12}) EXPECT_EQ(node.StateOf(pid), CudaState::kRunning) << pid;
+}
+
+TEST(ProcessCheckpointerTest, OneFailedCheckpointRestoresAndUnlocksAll) {
+  FakeCudaNode node(NodeLayout::kGpuOperator, FAKE_CUDA_CHECKPOINT);
+  for (pid_t pid : {10, 11, 12, 13}) node.AddProcess(pid, 1, true);
+  node.InjectFailure("checkpoint", 12);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  EXPECT_THAT(checkpointer->Suspend({10, 11, 12, 13}).status(),
+              StatusIs(absl::StatusCode::kAborted,
+                       AllOf(HasSubstr("checkpoint of pid 12 failed"),
+                             HasSubstr("injected checkpoint failure"),
+                             HasSubstr("every process returned"))));
+  for (pid_t pid : {10, 11, 12, 13}) EXPECT_EQ(node.StateOf(pid), CudaState::kRunning) << pid;
+}
+
+TEST(ProcessCheckpointerTest, AlreadyLockedOrCheckpointedAreLeftAsTheyWere) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true, CudaState::kLocked);
+  node.AddProcess(11, 1, true, CudaState::kCheckpointed);
+  node.AddProcess(12, 1, true);
+  node.InjectFailure("checkpoint", 12);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  EXPECT_FALSE(checkpointer->Suspend({10, 11, 12}).ok());
+  EXPECT_EQ(node.StateOf(10), CudaState::kLocked);
+  EXPECT_EQ(node.StateOf(11), CudaState::kCheckpointed);
+  EXPECT_EQ(node.StateOf(12), CudaState::kRunning);
+}
+
+TEST(ProcessCheckpointerTest, NotACudaProcessIsFailedPrecondition) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(11, 1, false);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  size_t probe_calls = node.Calls().size();
+  EXPECT_THAT(checkpointer->Suspend({11}).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("pid 11 is not a CUDA process")));
+  EXPECT_EQ(node.Calls().size(), probe_calls);
+}
+
+TEST(ProcessCheckpointerTest, ResumeTriesEveryProcessAndNamesTheFailure) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  for (pid_t pid : {10, 11, 12}) node.AddProcess(pid, 1, true, CudaState::kCheckpointed);
+  node.InjectFailure("restore", 11);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  EXPECT_THAT(checkpointer->Resume({10, 11, 12}).status(),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("restore of pid 11 failed")));
+  EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
+  EXPECT_EQ(node.StateOf(11), CudaState::kCheckpointed);
+  EXPECT_EQ(node.StateOf(12), CudaState::kRunning);
+}
+
+TEST(ProcessCheckpointerTest, ResumeSkipsAVanishedProcessButResumesTheRest) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true, CudaState::kCheckpointed);
+  node.AddProcess(11, 1, true, CudaState::kLocked);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  EXPECT_THAT(checkpointer->Resume({10, 99, 11}).status(),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("pid 99")));
+  EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
+  EXPECT_EQ(node.StateOf(11), CudaState::kRunning);
+}
+
+TEST(ProcessCheckpointerTest, SuspendChangesNothingWhenAProcessCannotBeInspected) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  EXPECT_THAT(checkpointer->Suspend({10, 99}).status(),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("pid 99")));
+  EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
+  EXPECT_EQ(node.CountCalls("--action"), 0);
+}
+
+TEST(ProcessCheckpointerTest, MalformedToolOutputIsAnError) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true);
+  node.tree().AddFile("/fake-cuda-checkpoint/10", "sleeping 100010\n");
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  std::vector<ProcessReport> reports = checkpointer->Inspect({10});
+  EXPECT_EQ(reports[0].state, CudaState::kUnknown);
+  EXPECT_THAT(reports[0].status,
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("\"sleeping\", not a state")));
+  EXPECT_THAT(checkpointer->Suspend({10}).status(), StatusIs(absl::StatusCode::kInternal));
+}
+
+}  // namespace
+}  // namespace gpulet::checkpoint

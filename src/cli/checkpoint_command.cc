@@ -1,0 +1,207 @@
+#include "cli/checkpoint_command.h"
+
+#include <signal.h>
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/duration.h"
+#include "base/signals.h"
+#include "checkpoint/target_resolver.h"
+#include "cli/checkpoint_exit_code.h"
+#include "cli/checkpoint_pod_command.h"
+#include "cli/text_table.h"
+#include "kube/client.h"
+#include "kube/client_config.h"
+
+namespace gpulet::cli {
+namespace {
+
+enum class Action { kSuspend, kResume, kStatus };
+
+struct ProcessFlags {
+  std::string pid, container, pod;
+  std::string host_root = "/";
+  std::string tool_path;
+  std::string timeout = "10s";
+  int parallelism = 64;
+  std::string kubeconfig;
+};
+
+void DeclareFlags(CLI::App& cmd, ProcessFlags& f) {
+  cmd.add_option("--pid", f.pid, "a host PID: the process and its descendants");
+  cmd.add_option("--container", f.container,
+                 "a CRI container id (or a prefix, or containerd://<id>): the processes in "
+                 "its cgroup");
+  cmd.add_option("--pod", f.pod, "NAMESPACE/NAME: the processes in the pod's cgroups");
+  cmd.add_option("--host-root", f.host_root,
+                 "where the host's / is visible, e.g. /host in a pod; /proc and the driver "
+                 "are read under it")
+      ->capture_default_str();
+  cmd.add_option("--cuda-checkpoint", f.tool_path,
+                 "the cuda-checkpoint tool (a host path); default: PATH, then the driver "
+                 "root's bin directories");
+  cmd.add_option("--timeout", f.timeout, "how long a lock may wait for CUDA work to drain")
+      ->capture_default_str();
+  cmd.add_option("--parallelism", f.parallelism, "tool processes run at once")
+      ->capture_default_str();
+  cmd.add_option("--kubeconfig", f.kubeconfig,
+                 "for --pod: kubeconfig file (default $KUBECONFIG, in-cluster, "
+                 "~/.kube/config)");
+}
+
+absl::StatusOr<checkpoint::Target> TargetOf(const ProcessFlags& f) {
+  std::vector<checkpoint::Target> given;
+  if (!f.pid.empty()) given.push_back({checkpoint::Target::Kind::kPid, f.pid});
+  if (!f.container.empty()) given.push_back({checkpoint::Target::Kind::kContainer, f.container});
+  if (!f.pod.empty()) given.push_back({checkpoint::Target::Kind::kPod, f.pod});
+  if (given.size() != 1) {
+    return absl::InvalidArgumentError("give exactly one of --pid, --container or --pod");
+  }
+  return given.front();
+}
+
+absl::StatusOr<checkpoint::CheckpointerOptions> CheckpointerOptionsOf(const ProcessFlags& f) {
+  absl::StatusOr<std::chrono::nanoseconds> timeout = ParseGoDuration(f.timeout);
+  if (!timeout.ok() || timeout->count() <= 0) {
+    return absl::InvalidArgumentError("--timeout \"" + f.timeout +
+                                      "\": expected a positive duration such as 10s");
+  }
+  checkpoint::CheckpointerOptions options;
+  options.host_root = f.host_root;
+  options.tool_path = f.tool_path;
+  options.lock_timeout = absl::FromChrono(*timeout);
+  options.parallelism = f.parallelism;
+  return options;
+}
+
+int Fail(std::string_view verb, CheckpointStep step, const absl::Status& status) {
+  std::cerr << "gpulet checkpoint " << verb << ": " << status.message() << "\n";
+  return ExitCodeFor(step, status);
+}
+
+std::string_view VerbOf(Action action) {
+  switch (action) {
+    case Action::kSuspend:
+      return "suspend";
+    case Action::kResume:
+      return "resume";
+    case Action::kStatus:
+      return "status";
+  }
+  return "";
+}
+
+// The target's PIDs; the API server is asked only for a pod.
+absl::StatusOr<std::vector<pid_t>> ResolvePids(const ProcessFlags& f,
+                                               const checkpoint::Target& target,
+                                               const Environment& env) {
+  absl::StatusOr<hostfs::HostView> view = f.host_root == "/"
+                                              ? absl::StatusOr<hostfs::HostView>(hostfs::HostView())
+                                              : hostfs::HostView::AtPrefix(f.host_root);
+  if (!view.ok()) return view.status();
+  std::unique_ptr<kube::Client> client;
+  if (target.kind == checkpoint::Target::Kind::kPod) {
+    absl::StatusOr<kube::ClientConfig> config = kube::ResolveClientConfig(f.kubeconfig, env);
+    if (!config.ok()) return config.status();
+    absl::StatusOr<std::unique_ptr<kube::Client>> created = kube::Client::Create(*config);
+    if (!created.ok()) return created.status();
+    client = *std::move(created);
+  }
+  return checkpoint::TargetResolver(*std::move(view), client.get()).Resolve(target);
+}
+
+// Suspend with the termination signals held back: a suspend cut short by
+// one could leave processes locked, so it runs to its end (or its
+// rollback), and then what it suspended is resumed.
+absl::StatusOr<std::vector<checkpoint::ProcessReport>> SuspendUninterrupted(
+    checkpoint::ProcessCheckpointer& checkpointer, const std::vector<pid_t>& pids,
+    SignalWatcher* signals, bool* interrupted) {
+  absl::StatusOr<std::vector<checkpoint::ProcessReport>> reports = checkpointer.Suspend(pids);
+  absl::StatusOr<std::optional<int>> signal = signals->Wait(std::chrono::nanoseconds(0));
+  *interrupted = signal.ok() && signal->has_value();
+  if (!*interrupted || !reports.ok()) return reports;
+  std::cerr << "gpulet checkpoint suspend: interrupted; resuming the suspended processes\n";
+  return checkpointer.Resume(pids);
+}
+
+int RunProcesses(Action action, const ProcessFlags& f, const Environment& env) {
+  const std::string_view verb = VerbOf(action);
+  // Only a suspend holds the signals back (a resume or status that hangs in
+  // the tool must stay interruptible). Before any thread exists, so that
+  // the tool runner's threads inherit the blocked mask.
+  std::optional<SignalWatcher> signals;
+  if (action == Action::kSuspend) {
+    absl::StatusOr<SignalWatcher> opened = SignalWatcher::Open({SIGINT, SIGTERM, SIGHUP});
+    if (!opened.ok()) return Fail(verb, CheckpointStep::kSetUp, opened.status());
+    signals.emplace(*std::move(opened));
+  }
+  absl::StatusOr<checkpoint::Target> target = TargetOf(f);
+  if (!target.ok()) return Fail(verb, CheckpointStep::kResolve, target.status());
+  absl::StatusOr<checkpoint::CheckpointerOptions> options = CheckpointerOptionsOf(f);
+  if (!options.ok()) return Fail(verb, CheckpointStep::kSetUp, options.status());
+  absl::StatusOr<std::vector<pid_t>> pids = ResolvePids(f, *target, env);
+  if (!pids.ok()) return Fail(verb, CheckpointStep::kResolve, pids.status());
+  absl::StatusOr<std::unique_ptr<checkpoint::ProcessCheckpointer>> checkpointer =
+      checkpoint::ProcessCheckpointer::Create(*options, env);
+  if (!checkpointer.ok()) return Fail(verb, CheckpointStep::kSetUp, checkpointer.status());
+
+  absl::StatusOr<std::vector<checkpoint::ProcessReport>> reports;
+  bool interrupted = false;
+  switch (action) {
+    case Action::kStatus:
+      reports = (*checkpointer)->Inspect(*pids);
+      break;
+    case Action::kSuspend:
+      reports = SuspendUninterrupted(**checkpointer, *pids, &*signals, &interrupted);
+      break;
+    case Action::kResume:
+      reports = (*checkpointer)->Resume(*pids);
+      break;
+  }
+  if (!reports.ok()) return Fail(verb, CheckpointStep::kAct, reports.status());
+  std::cout << RenderProcessReports(*reports);
+  return interrupted ? kCheckpointInterrupted : kCheckpointOk;
+}
+
+void AddProcessCommand(CLI::App& parent, Action action, const char* help,
+                       const Environment* env, CommandRunner& runner) {
+  CLI::App* cmd = parent.add_subcommand(std::string(VerbOf(action)), help);
+  auto flags = std::make_shared<ProcessFlags>();
+  DeclareFlags(*cmd, *flags);
+  cmd->callback([&runner, flags, env, action] {
+    runner = [flags, env, action] { return RunProcesses(action, *flags, *env); };
+  });
+}
+
+}  // namespace
+
+std::string RenderProcessReports(const std::vector<checkpoint::ProcessReport>& reports) {
+  TextTable table({"PID", "STATE", "RESTORE TID", "GPU MEMORY", "ERROR"});
+  for (const checkpoint::ProcessReport& r : reports) {
+    table.AddRow({std::to_string(r.pid), std::string(checkpoint::CudaStateName(r.state)),
+                  r.restore_tid > 0 ? std::to_string(r.restore_tid) : "-", "-",
+                  r.status.ok() ? "" : std::string(r.status.message())});
+  }
+  return table.Render();
+}
+
+void AddCheckpointCommand(CLI::App& app, const CommandContext& context, CommandRunner& runner) {
+  CLI::App* cmd = app.add_subcommand(
+      "checkpoint", "move processes' CUDA state to host memory and back; checkpoint pods");
+  cmd->require_subcommand(1);
+  AddProcessCommand(*cmd, Action::kSuspend,
+                    "lock and checkpoint every CUDA process of the target, freeing its GPUs",
+                    context.environment, runner);
+  AddProcessCommand(*cmd, Action::kResume,
+                    "restore and unlock every suspended or locked CUDA process of the target",
+                    context.environment, runner);
+  AddProcessCommand(*cmd, Action::kStatus,
+                    "print the CUDA state of every process of the target",
+                    context.environment, runner);
+  AddCheckpointPodCommand(*cmd, context, runner);
+}
+
+}  // namespace gpulet::cli
