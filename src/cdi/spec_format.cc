@@ -46,6 +46,9 @@ absl::StatusOr<Spec> ParseSpec(std::string_view text, SpecFormat format) {
     } catch (const nlohmann::json::parse_error& e) {
       return absl::InvalidArgumentError(
           absl::StrCat("malformed JSON at byte ", e.byte, ": ", e.what()));
+    } catch (const nlohmann::json::out_of_range& e) {
+      // A number beyond a double's range ("1e999") is not a parse_error.
+      return absl::InvalidArgumentError(absl::StrCat("malformed JSON: ", e.what()));
     }
   }
   return SpecFromJson(json);

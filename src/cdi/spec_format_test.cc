@@ -79,6 +79,9 @@ TEST(SpecFormatTest, MalformedInputs) {
   const std::string head = R"({"cdiVersion":"0.5.0","kind":"a.com/b",)";
   const std::vector<Case> cases = {
       {"bad json", SpecFormat::kJson, "{", "malformed JSON"},
+      // Found by fuzz/cdi_spec_fuzzer: out_of_range escaped ParseSpec.
+      {"json number overflow", SpecFormat::kJson, head + R"("devices":[],"x":1e999})",
+       "number overflow"},
       {"bad yaml", SpecFormat::kYaml, "a: [b\n", "line "},
       {"not an object", SpecFormat::kJson, "[]", "expected an object"},
       {"missing version", SpecFormat::kJson, R"({"kind":"a/b","devices":[]})", "cdiVersion: required"},
@@ -111,6 +114,10 @@ TEST(SpecFormatTest, MalformedInputs) {
       {"mount without containerPath", SpecFormat::kJson,
        head + R"("devices":[],"containerEdits":{"mounts":[{"hostPath":"/p"}]}})",
        "containerPath: required"},
+      // Found by fuzz/cdi_spec_fuzzer: writing the spec back threw.
+      {"yaml not utf-8", SpecFormat::kYaml,
+       "cdiVersion: 0.5.0\nkind: a/b\ndevices:\n- name: x\n  containerEdits:\n    env: [A=\x92]\n",
+       "not UTF-8"},
   };
   for (const Case& c : cases) {
     EXPECT_THAT(ParseSpec(c.text, c.format),

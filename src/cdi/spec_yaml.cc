@@ -159,7 +159,16 @@ absl::StatusOr<nlohmann::json> YamlToJson(std::string_view text) {
   } catch (const YAML::Exception& e) {
     return MarkError(e.mark, e.msg);
   }
-  return Convert(root);
+  ASSIGN_OR_RETURN(nlohmann::json json, Convert(root));
+  // yaml-cpp passes any bytes through, but JSON text (and so every spec
+  // gpulet writes) must be UTF-8: nlohmann::json throws when asked to write
+  // such a string. Go's YAML decoder refuses the input likewise.
+  try {
+    (void)json.dump();
+  } catch (const nlohmann::json::type_error& e) {
+    return absl::InvalidArgumentError(absl::StrCat("a string is not UTF-8: ", e.what()));
+  }
+  return json;
 }
 
 }  // namespace gpulet::cdi

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -11,6 +12,7 @@
 #include "base/absl_string_view.h"
 #include "base/status_macros.h"
 #include "kube/http_status.h"
+#include "kube/list_page.h"
 #include "kube/url.h"
 #include "spdlog/spdlog.h"
 
@@ -171,23 +173,15 @@ absl::StatusOr<ObjectList> Client::List(const std::string& collection_path,
     if (!continue_token.empty()) {
       absl::StrAppend(&path, "&continue=", QueryEscape(continue_token));
     }
-    ASSIGN_OR_RETURN(nlohmann::json page, CallForObject("GET", path));
-    const nlohmann::json* items = page.contains("items") ? &page["items"] : nullptr;
-    if (items != nullptr && !items->is_array() && !items->is_null()) {
-      return absl::InternalError(absl::StrCat("GET ", path, ": items is not a list"));
+    ASSIGN_OR_RETURN(nlohmann::json body, CallForObject("GET", path));
+    absl::StatusOr<ListPage> page = ParseListPage(body);
+    if (!page.ok()) {
+      return absl::InternalError(absl::StrCat("GET ", path, ": ", page.status().message()));
     }
-    if (items != nullptr && items->is_array()) {
-      for (const nlohmann::json& item : *items) list.items.push_back(item);
-    }
-    const nlohmann::json metadata = page.value("metadata", nlohmann::json::object());
-    if (!metadata.is_object()) {
-      return absl::InternalError(absl::StrCat("GET ", path, ": metadata is not an object"));
-    }
+    std::move(page->items.begin(), page->items.end(), std::back_inserter(list.items));
     // The first page's version is the snapshot the later pages belong to.
-    if (list.resource_version.empty()) {
-      list.resource_version = metadata.value("resourceVersion", "");
-    }
-    continue_token = metadata.value("continue", "");
+    if (list.resource_version.empty()) list.resource_version = page->resource_version;
+    continue_token = std::move(page->continue_token);
   } while (!continue_token.empty());
   return list;
 }

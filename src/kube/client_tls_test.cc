@@ -1,10 +1,9 @@
 // TLS against a real httplib::SSLServer with certificates made by the
-// openssl command line: CA verification, client certificates from files and
+// openssl command line (http/testing/test_certificates.h): CA verification, client certificates from files and
 // from PEM data, and a kubeconfig that points at them.
 
 #include <httplib.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -13,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kube/client.h"
+#include "http/testing/test_certificates.h"
 #include "kube/testing/temp_dir.h"
 
 namespace gpulet::kube {
@@ -33,31 +33,11 @@ class TlsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    std::string d = dir_->path();
-    std::string key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-    std::string script =
-        "set -e; cd " + d + "; exec >openssl.log 2>&1\n"
-        "openssl req -x509 " + key +
-        " -keyout ca.key -out ca.crt -days 1 -subj /CN=gpulet-test-ca\n"
-        "openssl req " + key + " -keyout server.key -out server.csr -subj /CN=127.0.0.1\n"
-        "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext\n"
-        "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial "
-        "-out server.crt -days 1 -extfile san.ext\n"
-        "openssl req " + key + " -keyout client.key -out client.csr -subj /CN=gpulet-client\n"
-        "openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial "
-        "-out client.crt -days 1\n"
-        "openssl req -x509 " + key + " -keyout other-ca.key -out other-ca.crt -days 1 "
-        "-subj /CN=other-ca\n";
-    ok_ = std::system(("sh -c '" + Quote(script) + "'").c_str()) == 0;
+    ok_ = http::testing::MakeTestCertificates(dir_->path()).ok();
   }
   static void TearDownTestSuite() {
     delete dir_;
     dir_ = nullptr;
-  }
-  static std::string Quote(const std::string& s) {
-    std::string out;
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out;
   }
 
   void SetUp() override {

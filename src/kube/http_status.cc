@@ -14,9 +14,13 @@ namespace {
 // (shortened) when it is not a v1.Status.
 void DescribeBody(std::string_view body, std::string* message, std::string* reason) {
   nlohmann::json status = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (status.is_object() && status.value("kind", "") == "Status") {
-    *message = status.value("message", "");
-    *reason = status.value("reason", "");
+  // value() throws on a member of another type; such a body is no v1.Status.
+  auto is_string = [&](const char* key) {
+    return status.contains(key) && status[key].is_string();
+  };
+  if (status.is_object() && is_string("kind") && status["kind"] == "Status") {
+    *message = is_string("message") ? status["message"].get<std::string>() : "";
+    *reason = is_string("reason") ? status["reason"].get<std::string>() : "";
     return;
   }
   constexpr size_t kMaxBody = 200;

@@ -33,6 +33,15 @@ TEST(HttpStatusTest, UnknownCodesAndLongBodies) {
   EXPECT_THAT(std::string(status.message()), HasSubstr("zzz..."));
 }
 
+// A body whose "kind" or "message" is not a string is no v1.Status; it
+// used to throw nlohmann::json::type_error instead.
+TEST(HttpStatusTest, WrongTypedStatusMembers) {
+  EXPECT_THAT(HttpStatusToError("GET", "/p", 500, R"({"kind":1,"message":"m"})"),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("kind")));
+  EXPECT_THAT(HttpStatusToError("GET", "/p", 404, R"({"kind":"Status","message":[],"reason":2})"),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
 TEST(HttpStatusTest, RetryableCodes) {
   EXPECT_TRUE(IsRetryableHttpCode(429));
   EXPECT_TRUE(IsRetryableHttpCode(500));

@@ -6,26 +6,10 @@
 #include "base/absl_string_view.h"
 #include "kube/http_status.h"
 #include "kube/url.h"
+#include "kube/watch_event.h"
 #include "spdlog/spdlog.h"
 
 namespace gpulet::kube {
-namespace {
-
-std::string ObjectKey(const nlohmann::json& object) {
-  const nlohmann::json& metadata = object["metadata"];
-  return absl::StrCat(metadata.value("namespace", ""), "/", metadata.value("name", ""));
-}
-
-std::string ObjectVersion(const nlohmann::json& object) {
-  return object["metadata"].value("resourceVersion", "");
-}
-
-bool HasMetadata(const nlohmann::json& object) {
-  return object.is_object() && object.contains("metadata") && object["metadata"].is_object();
-}
-
-}  // namespace
-
 std::string_view WatchEventTypeName(WatchEventType type) {
   switch (type) {
     case WatchEventType::kAdded:
@@ -191,18 +175,18 @@ absl::Status Watcher::Relist() {
 }
 
 bool Watcher::OnLine(std::string_view line, bool* progressed, StreamEnd* end) {
-  nlohmann::json event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  std::string type = event.is_object() ? event.value("type", "") : "";
-  if (type.empty() || !event.contains("object") || !event["object"].is_object()) {
-    RecordFailure(absl::InternalError(absl::StrCat(
-        "WATCH ", collection_path_, ": malformed event line: ", AsAbsl(line.substr(0, 120)))));
+  absl::StatusOr<WatchEvent> event = ParseWatchEvent(line);
+  if (!event.ok()) {
+    RecordFailure(absl::InternalError(
+        absl::StrCat("WATCH ", collection_path_, ": ", event.status().message())));
     *end = StreamEnd::kFailed;
     return false;
   }
-  const nlohmann::json& object = event["object"];
+  const std::string& type = event->type;
+  const nlohmann::json& object = event->object;
   if (type == "ERROR") {
-    int code = object.value("code", 0);
-    absl::Status status = HttpStatusToError("WATCH", collection_path_, code, object.dump());
+    absl::Status status =
+        HttpStatusToError("WATCH", collection_path_, StatusCodeOf(object), object.dump());
     if (status.code() == absl::StatusCode::kOutOfRange) {
       spdlog::info("kube watch {}: {}; relisting", collection_path_, AsStd(status.message()));
       *end = StreamEnd::kExpired;

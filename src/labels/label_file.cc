@@ -66,7 +66,16 @@ absl::StatusOr<WallTime> ParseRfc3339(std::string_view text) {
   if (end == nullptr || *end != '\0') {
     return absl::InvalidArgumentError("invalid RFC 3339 time \"" + copy + "\"");
   }
-  return std::chrono::system_clock::from_time_t(timegm(&utc));
+  // system_clock counts nanoseconds in 64 bits, so a time after 2262
+  // (a typo in a hand-edited file) would overflow it.
+  constexpr int64_t kMaxSeconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max())
+          .count();
+  const int64_t seconds = timegm(&utc);
+  if (seconds > kMaxSeconds || seconds < -kMaxSeconds) {
+    return absl::InvalidArgumentError("RFC 3339 time \"" + copy + "\" is out of range");
+  }
+  return std::chrono::system_clock::from_time_t(seconds);
 }
 
 std::string RenderLabelFile(const LabelMap& labels, std::optional<WallTime> expiry) {

@@ -54,6 +54,8 @@ TEST(LabelFileTest, MalformedInputs) {
       {"nvidia.com/a=-x\n", "invalid value"},
       {"nvidia.com/a=1\nnvidia.com/a=2\n", "line 2: duplicate key"},
       {"# +expiry-time=tomorrow\n", "line 1: invalid RFC 3339 time \"tomorrow\""},
+      // Found by fuzz/host_files_fuzzer: overflowed system_clock (UBSan).
+      {"# +expiry-time=4060-01-02T03:04:05Z\n", "is out of range"},
       {"# +bogus\n", "unknown directive"},
   };
   for (const auto& [text, message] : cases) {

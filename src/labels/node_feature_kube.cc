@@ -43,15 +43,35 @@ absl::Status KubeNodeFeatureStore::Replace(std::string_view ns, std::string_view
 absl::StatusOr<nlohmann::json> KubeNodeFeatureStore::OwnerReferences(std::string_view ns,
                                                                      std::string_view pod) {
   ASSIGN_OR_RETURN(nlohmann::json object, client_->GetPod(ns, pod));
-  const nlohmann::json metadata = object.value("metadata", nlohmann::json::object());
+  return PodOwnerReferences(object, pod);
+}
+
+nlohmann::json PodOwnerReferences(const nlohmann::json& pod, std::string_view pod_name) {
+  // nlohmann's value() throws on a member of another type; the pod is
+  // outside input, so each member's type is checked instead.
+  auto member = [](const nlohmann::json& object, const char* key) -> const nlohmann::json* {
+    if (!object.is_object()) return nullptr;
+    auto it = object.find(key);
+    return it != object.end() ? &*it : nullptr;
+  };
+  auto string_or = [&](const nlohmann::json* object, const char* key, std::string fallback) {
+    const nlohmann::json* value = object != nullptr ? member(*object, key) : nullptr;
+    return value != nullptr && value->is_string() ? value->get<std::string>() : fallback;
+  };
+  const nlohmann::json* metadata = member(pod, "metadata");
   nlohmann::json owners = nlohmann::json::array();
   owners.push_back({{"apiVersion", "v1"},
                     {"kind", "Pod"},
-                    {"name", metadata.value("name", std::string(pod))},
-                    {"uid", metadata.value("uid", "")}});
-  for (const nlohmann::json& owner :
-       metadata.value("ownerReferences", nlohmann::json::array())) {
-    if (owner.is_object() && owner.value("controller", false)) owners.push_back(owner);
+                    {"name", string_or(metadata, "name", std::string(pod_name))},
+                    {"uid", string_or(metadata, "uid", "")}});
+  const nlohmann::json* references =
+      metadata != nullptr ? member(*metadata, "ownerReferences") : nullptr;
+  if (references == nullptr || !references->is_array()) return owners;
+  for (const nlohmann::json& owner : *references) {
+    const nlohmann::json* controller = member(owner, "controller");
+    if (controller != nullptr && controller->is_boolean() && controller->get<bool>()) {
+      owners.push_back(owner);
+    }
   }
   return owners;
 }

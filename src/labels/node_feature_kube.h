@@ -46,6 +46,12 @@ class KubeNodeFeatureStore final : public NodeFeatureStore {
   std::shared_ptr<kube::Client> client_;
 };
 
+// The owner references of OwnerReferences from `pod`, the v1.Pod object the
+// API server returned for pod `pod_name`: the pod itself, then each owner
+// reference marked controller. Fields missing or of another type are
+// skipped (a name falls back to `pod_name`); never throws.
+nlohmann::json PodOwnerReferences(const nlohmann::json& pod, std::string_view pod_name);
+
 }  // namespace gpulet::labels
 
 #endif  // GPULET_LABELS_NODE_FEATURE_KUBE_H_

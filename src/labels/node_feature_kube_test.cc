@@ -89,5 +89,20 @@ TEST_F(NodeFeatureKubeTest, OwnerReferencesAreThePodAndItsController) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
+// Members of another type used to throw nlohmann::json::type_error out of
+// feature discovery (found while writing fuzz/kube_objects_fuzzer).
+TEST(PodOwnerReferencesTest, WrongTypedMembersAreSkipped) {
+  const nlohmann::json pod = nlohmann::json::parse(
+      R"({"metadata":{"name":7,"uid":["u"],"ownerReferences":[)"
+      R"({"kind":"DaemonSet","controller":"true"},{"kind":"ReplicaSet","controller":true},3]}})");
+  const nlohmann::json owners = PodOwnerReferences(pod, "gfd-1");
+  ASSERT_EQ(owners.size(), 2u);
+  EXPECT_EQ(owners[0]["name"], "gfd-1");
+  EXPECT_EQ(owners[0]["uid"], "");
+  EXPECT_EQ(owners[1]["kind"], "ReplicaSet");
+  EXPECT_EQ(PodOwnerReferences(nlohmann::json::parse(R"({"metadata":"m"})"), "p").size(), 1u);
+  EXPECT_EQ(PodOwnerReferences(nlohmann::json::parse("[]"), "p").size(), 1u);
+}
+
 }  // namespace
 }  // namespace gpulet::labels
