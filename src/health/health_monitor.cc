@@ -42,7 +42,10 @@ absl::StatusOr<std::unique_ptr<HealthMonitor>> HealthMonitor::Start(
     if (!events.ok()) return events.status();
     m.events_.emplace(std::move(*events));
   }
-  std::vector<HealthChange> changes;
+  // A restart on the previous monitor's feed (a new MIG layout) must not
+  // make a faulty device healthy before its window has passed.
+  std::vector<HealthChange> changes =
+      m.tracker_.CarryOver(*m.feed_->Current(), m.options_.clock->Now());
   for (const auto& [uuid, health] : m.tracker_.Devices()) {
     if (!health.healthy) {
       spdlog::warn("Device {} is unhealthy at start: {}", uuid, health.cause);
@@ -95,9 +98,13 @@ void HealthMonitor::Run() {
   while (!stop_.HasBeenNotified()) {
     std::vector<HealthChange> changes;
     bool lost_reported = false;
+    // An event can mean the GPU fell off the bus (XID 79): ask at once, not
+    // at the next probe interval, or its window could pass while it is lost.
+    bool had_event = false;
     if (events_.has_value()) {
       absl::StatusOr<nvml::Event> event = events_->Wait(wait);
       if (event.ok()) {
+        had_event = true;
         HandleEvent(*event, changes);
       } else if (event.status().code() != absl::StatusCode::kDeadlineExceeded) {
         // GPU_IS_LOST names no GPU: the probes below find which. Anything
@@ -110,7 +117,7 @@ void HealthMonitor::Run() {
       stop_.WaitForNotificationWithTimeout(absl::Milliseconds(wait.count()));
     }
     const Clock::TimePoint now = options_.clock->Now();
-    if (lost_reported || tracker_.AnyLost() || now >= next_probe_) {
+    if (lost_reported || had_event || tracker_.AnyLost() || now >= next_probe_) {
       ProbeAll(changes);
       next_probe_ = now + options_.probe_interval;
     }

@@ -58,7 +58,8 @@ struct HealthMonitorOptions {
   // Must outlive the monitor.
   const Clock* clock = &Clock::Steady();
   // Where snapshots go; a fresh feed when null. Passing the previous
-  // monitor's feed keeps versions growing across a restart (MIG change).
+  // monitor's feed keeps versions growing across a restart (MIG change),
+  // and its unhealthy devices unhealthy for a new window.
   std::shared_ptr<HealthFeed> feed;
 };
 

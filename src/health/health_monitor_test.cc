@@ -3,6 +3,7 @@
 #include "health/health_monitor.h"
 
 #include <functional>
+#include <thread>
 
 #include "base/status_matchers.h"
 #include "gtest/gtest.h"
@@ -18,12 +19,13 @@ using ::testing::HasSubstr;
 
 class HealthMonitorTest : public ::testing::Test {
  protected:
-  void Start(std::string_view profile, XidPolicy policy = XidPolicy()) {
+  void Start(std::string_view profile, XidPolicy policy = XidPolicy(),
+             std::chrono::milliseconds probe_interval = 0ms) {
     ASSERT_OK_AND_ASSIGN(node_, MockNode::Open(profile));
     HealthMonitorOptions options;
     options.xids = std::move(policy);
     options.wait_timeout = 10ms;
-    options.probe_interval = 0ms;
+    options.probe_interval = probe_interval;
     options.recovery_window = 1min;
     options.clock = &clock_;
     ASSERT_OK_AND_ASSIGN(monitor_, HealthMonitor::Start(node_->nvml(), node_->inventory(),
@@ -113,6 +115,20 @@ TEST_F(HealthMonitorTest, LostGpuIsUnhealthyAloneAndRecoversAfterTheWindow) {
   s = Await([&](const HealthSnapshot& s) { return Healthy(s, Gpu(2).uuid); });
   EXPECT_THAT(s->Find(Gpu(2).uuid)->cause, HasSubstr("NVML answers and no critical event"));
   EXPECT_TRUE(Healthy(*s, Gpu(2).mig_devices[6].uuid));
+}
+
+TEST_F(HealthMonitorTest, TheXidOfAGpuOffTheBusIsFollowedByAProbe) {
+  // Probes are far apart; the loss is still found with its XID, so the
+  // window cannot pass while the GPU is gone.
+  Start("dgx-a100-mig", XidPolicy(), 1h);
+  node_->Control("lost 2");
+  Await([&](const HealthSnapshot& s) {
+    return s.Find(Gpu(2).uuid)->cause.starts_with("GPU is lost");
+  });
+  clock_.Advance(5min);
+  node_->Control("xid 0 13");  // an event to wake the loop; ignored
+  std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(Healthy(*monitor_->Snapshot(), Gpu(2).uuid));
 }
 
 TEST_F(HealthMonitorTest, DisabledChecksRunNoThreadAndStopAtOnce) {

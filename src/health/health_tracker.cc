@@ -103,6 +103,17 @@ std::vector<HealthChange> HealthTracker::Tick(Clock::TimePoint now) {
   return Reconcile(now);
 }
 
+std::vector<HealthChange> HealthTracker::CarryOver(const HealthSnapshot& previous,
+                                                   Clock::TimePoint now) {
+  for (Unit& unit : units_) {
+    const DeviceHealth* before = previous.Find(unit.uuid);
+    if (before == nullptr || before->healthy) continue;
+    unit.last_fault = now;
+    unit.fault = before->cause;
+  }
+  return Reconcile(now);
+}
+
 std::vector<HealthChange> HealthTracker::Fault(unsigned int gpu_index,
                                                std::optional<unsigned int> gi,
                                                std::optional<unsigned int> ci,

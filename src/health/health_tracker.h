@@ -76,6 +76,12 @@ class HealthTracker {
                                                  Clock::TimePoint now);
   // Recoveries whose window has passed by `now`.
   std::vector<HealthChange> Tick(Clock::TimePoint now);
+  // Takes over the faults of a previous tracker's devices (a monitor
+  // restarted for a new MIG layout): every device of this inventory that is
+  // unhealthy in `previous` stays unhealthy with its cause, and its window
+  // starts again at `now`, since what the old monitor saw in the meantime
+  // is not known. Returns the devices that turn unhealthy.
+  std::vector<HealthChange> CarryOver(const HealthSnapshot& previous, Clock::TimePoint now);
 
   // Health of every device, keyed by UUID.
   std::map<std::string, DeviceHealth, std::less<>> Devices() const;

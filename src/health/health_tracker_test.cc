@@ -103,6 +103,26 @@ TEST_F(HealthTrackerTest, LostGpuStaysUnhealthyUntilItAnswersAndTheWindowPasses)
                           Change("MIG-1-1", true)));
 }
 
+TEST_F(HealthTrackerTest, CarriedOverFaultsKeepTheirCauseForANewWindow) {
+  tracker_.OnXid(1, std::nullopt, std::nullopt, 79, clock_.Now());
+  HealthSnapshot before(7, tracker_.Devices());
+  clock_.Advance(50s);
+  // A new layout: GPU 1 keeps MIG-1-0, loses MIG-1-1; GPU 0 was healthy.
+  inventory::Inventory relaid = TwoGpus();
+  relaid.gpus[1].mig_devices.pop_back();
+  HealthTracker restarted(relaid, XidPolicy(), 1min, clock_.Now());
+  EXPECT_THAT(restarted.CarryOver(before, clock_.Now()),
+              ElementsAre(Change("GPU-1", false), Change("MIG-1-0", false)));
+  EXPECT_EQ(restarted.Devices().at("MIG-1-0").cause, "XID 79");
+  EXPECT_TRUE(restarted.Devices().at("GPU-0").healthy);
+  // The old window would have ended after 10 s more; the new one has not.
+  clock_.Advance(30s);
+  EXPECT_THAT(restarted.Tick(clock_.Now()), IsEmpty());
+  clock_.Advance(30s);
+  EXPECT_THAT(restarted.Tick(clock_.Now()),
+              ElementsAre(Change("GPU-1", true), Change("MIG-1-0", true)));
+}
+
 TEST_F(HealthTrackerTest, OtherProbeErrorsAreNoVerdict) {
   EXPECT_THAT(tracker_.OnProbe(0, absl::InternalError("odd"), clock_.Now()), IsEmpty());
 }

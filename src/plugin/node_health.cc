@@ -37,6 +37,15 @@ absl::StatusOr<std::unique_ptr<NodeHealth>> NodeHealth::Start(
 
 void NodeHealth::Update(std::shared_ptr<const inventory::Inventory> inventory) {
   if (inventory == nullptr) return;
+  // A GPU that fell off the bus is read without its UUID and MIG devices;
+  // a monitor restarted on that would forget the loss, and on the GPU's
+  // return start it healthy without its recovery window. The running
+  // monitor tracks it instead; a real re-layout waits until it answers.
+  if (monitor_ != nullptr) {
+    for (const inventory::Gpu& gpu : inventory->gpus) {
+      if (!gpu.problem.empty()) return;
+    }
+  }
   std::string layout = MigLayoutKey(*inventory);
   if (monitor_ != nullptr && layout == layout_) return;
   spdlog::info("MIG layout changed: restarting the health monitor on the new devices");
