@@ -9,6 +9,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libcpp-httplib-dev libcurl4-openssl-dev
+  libssl-dev openssl
+  clang libclang-rt-dev
 )
 
 missing=()

@@ -25,18 +25,31 @@ std::string Text(const Json& object, const char* outer, const char* inner) {
 SoakReport CheckOnce(const kube::testing::FakeApiServer& api, ClusterModel& model,
                      Extender& extender, const std::vector<std::string>& nodes) {
   SoakReport report;
-  std::map<std::string, int64_t> counts = extender.grants().Counts();
-  report.bound_grants = counts["bound"];
-  report.leftover_reservations = counts["reserved"] + counts["binding"];
+  // One copy of each side, so that every row describes the same moment of
+  // the extender (its watch may still be catching up).
+  std::map<std::string, Grant> grants = extender.grants().All();
+  std::vector<Json> pods = api.Objects("pods");
+  for (const auto& [uid, grant] : grants) {
+    if (grant.state == GrantState::kBound) {
+      ++report.bound_grants;
+    } else {
+      ++report.leftover_reservations;
+    }
+  }
   // Milli-GPU per node and GPU index, from the decisions of running pods.
   std::map<std::string, std::map<int, int64_t>> used;
-  for (const Json& pod : api.Objects("pods")) {
+  std::set<std::string> running;
+  for (const Json& pod : pods) {
     std::string node = Text(pod, "spec", "nodeName");
     std::string phase = Text(pod, "status", "phase");
     if (node.empty() || phase == "Succeeded" || phase == "Failed") continue;
     ++report.running_pods;
     std::string uid = Text(pod, "metadata", "uid");
-    if (extender.grants().State(uid) != GrantState::kBound) ++report.missing_grants;
+    running.insert(uid);
+    auto grant = grants.find(uid);
+    if (grant == grants.end() || grant->second.state != GrantState::kBound) {
+      ++report.missing_grants;
+    }
     std::string annotation;
     if (auto a = pod["metadata"].find("annotations"); a != pod["metadata"].end()) {
       annotation = a->value(std::string(handoff::kDecisionAnnotation), "");
@@ -50,14 +63,7 @@ SoakReport CheckOnce(const kube::testing::FakeApiServer& api, ClusterModel& mode
       for (const handoff::GpuGrant& gpu : container.gpus) used[node][gpu.index] += gpu.milli;
     }
   }
-  std::set<std::string> running;
-  for (const Json& pod : api.Objects("pods")) {
-    std::string phase = Text(pod, "status", "phase");
-    if (!Text(pod, "spec", "nodeName").empty() && phase != "Succeeded" && phase != "Failed") {
-      running.insert(Text(pod, "metadata", "uid"));
-    }
-  }
-  for (const auto& [uid, grant] : extender.grants().All()) {
+  for (const auto& [uid, grant] : grants) {
     if (grant.state != GrantState::kBound || running.count(uid)) continue;
     ++report.extra_grants;
     if (report.examples.size() < 5) {
