@@ -2,12 +2,13 @@
 # Sets up the machine, builds gpulet three ways and runs every test:
 #   1. ASan + UBSan build, all tests;
 #   2. ThreadSanitizer build, the tests labelled "concurrency";
-#   3. the Helm chart and static manifests rendered with real Helm and
+#   3. every libFuzzer target for 20 s (scripts/fuzz.sh; clang, ASan+UBSan);
+#   4. the Helm chart and static manifests rendered with real Helm and
 #      checked against the Kubernetes schema (scripts/helm-test.sh);
-#   4. the container image built (scripts/image.sh) and run under podman
+#   5. the container image built (scripts/image.sh) and run under podman
 #      (scripts/image-test.sh; skipped with its reason where containers
 #      cannot run);
-#   5. release build (warnings are errors), all tests — its ctest summary is
+#   6. release build (warnings are errors), all tests — its ctest summary is
 #      the last thing printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,9 @@ no_aslr=()
 if setarch "$(uname -m)" -R true 2>/dev/null; then no_aslr=(setarch "$(uname -m)" -R); fi
 (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/../scripts/tsan.supp" \
    "${no_aslr[@]}" ctest --output-on-failure -j "$jobs" -L concurrency --no-tests=ignore)
+
+echo "== fuzzing, 20 s per target"
+scripts/fuzz.sh 20
 
 echo "== helm chart and manifests"
 scripts/helm-test.sh
