@@ -55,6 +55,20 @@ TEST(SpecFormatTest, ParsesYamlAndRoundTripsBothFormats) {
   }
 }
 
+// The schema requires "devices" but allows it empty; found by the fuzzer
+// (fuzz/corpus/cdi_spec_fuzzer/regression-empty-devices).
+TEST(SpecFormatTest, ASpecWithoutDevicesRoundTrips) {
+  ASSERT_OK_AND_ASSIGN(
+      Spec spec, ParseSpec(R"({"cdiVersion":"0.5.0","kind":"a/b","devices":[]})", SpecFormat::kJson));
+  EXPECT_TRUE(spec.devices.empty());
+  for (SpecFormat format : {SpecFormat::kJson, SpecFormat::kYaml}) {
+    std::string text = FormatSpec(spec, format);
+    EXPECT_THAT(text, HasSubstr("devices"));
+    ASSERT_OK_AND_ASSIGN(Spec again, ParseSpec(text, format));
+    EXPECT_EQ(again, spec) << text;
+  }
+}
+
 TEST(SpecFormatTest, YamlQuotesWhatWouldReadAsAnotherType) {
   Spec spec;
   spec.version = "0.5.0";

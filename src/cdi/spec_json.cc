@@ -308,13 +308,17 @@ nlohmann::ordered_json SpecToJson(const Spec& spec) {
   out["cdiVersion"] = spec.version;
   out["kind"] = spec.kind;
   if (!spec.annotations.empty()) out["annotations"] = spec.annotations;
-  PutList(out, "devices", spec.devices, [](const Device& device) {
+  // Required by the schema even when empty: a spec without devices must
+  // read back.
+  OrderedJson devices = OrderedJson::array();
+  for (const Device& device : spec.devices) {
     OrderedJson d = OrderedJson::object();
     d["name"] = device.name;
     if (!device.annotations.empty()) d["annotations"] = device.annotations;
     d["containerEdits"] = EncodeEdits(device.edits);
-    return d;
-  });
+    devices.push_back(std::move(d));
+  }
+  out["devices"] = std::move(devices);
   OrderedJson edits = EncodeEdits(spec.edits);
   if (!edits.empty()) out["containerEdits"] = std::move(edits);
   return out;
