@@ -4,28 +4,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/absl_string_view.h"
+#include "base/json_fields.h"
 #include "handoff/annotations.h"
 
 namespace gpulet::plugin {
 namespace {
-
-// The string at `pointer`, or "" when absent or not a string.
-std::string StringAt(const nlohmann::json& object, const char* pointer) {
-  const nlohmann::json::json_pointer path(pointer);
-  if (!object.contains(path)) return "";
-  const nlohmann::json& value = object.at(path);
-  return value.is_string() ? value.get<std::string>() : "";
-}
-
-std::optional<std::string> Annotation(const nlohmann::json& pod, std::string_view key) {
-  const nlohmann::json::json_pointer path("/metadata/annotations");
-  if (!pod.contains(path)) return std::nullopt;
-  const nlohmann::json& annotations = pod.at(path);
-  if (!annotations.is_object()) return std::nullopt;
-  auto it = annotations.find(std::string(key));
-  if (it == annotations.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
 
 int64_t UnixSeconds(const std::string& rfc3339) {
   absl::Time time;
@@ -44,22 +27,22 @@ absl::Status Bad(const PendingPod& pod, std::string_view annotation, absl::strin
 absl::StatusOr<std::optional<PendingPod>> ParsePendingPod(const nlohmann::json& pod,
                                                           std::string_view node) {
   if (!pod.is_object()) return absl::InvalidArgumentError("pod: not a JSON object");
-  std::optional<std::string> decision_text = Annotation(pod, handoff::kDecisionAnnotation);
+  std::optional<std::string> decision_text = AnnotationOf(pod, handoff::kDecisionAnnotation);
   if (!decision_text.has_value()) return std::nullopt;
-  if (StringAt(pod, "/spec/nodeName") != node) return std::nullopt;
-  std::string phase = StringAt(pod, "/status/phase");
+  if (StringAt(pod, {"spec", "nodeName"}) != node) return std::nullopt;
+  std::string phase = StringAt(pod, {"status", "phase"});
   if (!phase.empty() && phase != "Pending") return std::nullopt;
-  if (!StringAt(pod, "/metadata/deletionTimestamp").empty()) return std::nullopt;
-  std::optional<std::string> bind_phase = Annotation(pod, handoff::kBindPhaseAnnotation);
+  if (!StringAt(pod, {"metadata", "deletionTimestamp"}).empty()) return std::nullopt;
+  std::optional<std::string> bind_phase = AnnotationOf(pod, handoff::kBindPhaseAnnotation);
   if (bind_phase == handoff::kBindPhaseSuccess || bind_phase == handoff::kBindPhaseFailed) {
     return std::nullopt;
   }
   PendingPod out;
-  out.ns = StringAt(pod, "/metadata/namespace");
-  out.name = StringAt(pod, "/metadata/name");
-  out.uid = StringAt(pod, "/metadata/uid");
+  out.ns = StringAt(pod, {"metadata", "namespace"});
+  out.name = StringAt(pod, {"metadata", "name"});
+  out.uid = StringAt(pod, {"metadata", "uid"});
   if (out.uid.empty()) out.uid = out.Key();
-  out.created_unix = UnixSeconds(StringAt(pod, "/metadata/creationTimestamp"));
+  out.created_unix = UnixSeconds(StringAt(pod, {"metadata", "creationTimestamp"}));
   absl::StatusOr<handoff::PodDecision> decision = handoff::DecodePodDecision(*decision_text);
   if (!decision.ok()) return Bad(out, handoff::kDecisionAnnotation, decision.status().message());
   out.decision = *std::move(decision);
@@ -68,7 +51,7 @@ absl::StatusOr<std::optional<PendingPod>> ParsePendingPod(const nlohmann::json& 
                absl::StrCat("decided for node \"", out.decision.node, "\", bound to \"",
                             AsAbsl(node), "\""));
   }
-  if (std::optional<std::string> count = Annotation(pod, handoff::kAllocatedContainersAnnotation)) {
+  if (std::optional<std::string> count = AnnotationOf(pod, handoff::kAllocatedContainersAnnotation)) {
     if (!absl::SimpleAtoi(*count, &out.allocated) || out.allocated < 0 ||
         out.allocated > static_cast<int>(out.decision.containers.size())) {
       return Bad(out, handoff::kAllocatedContainersAnnotation,

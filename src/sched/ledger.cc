@@ -54,6 +54,39 @@ absl::StatusOr<uint64_t> Ledger::Commit(const PodRequest& pod,
   return id;
 }
 
+absl::StatusOr<std::vector<uint64_t>> Ledger::CommitAll(
+    const std::vector<PlannedPod>& placements,
+    const absl::flat_hash_map<int, uint64_t>& seen_versions) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Every node touched, applied on copies first: nothing is published
+  // unless all of them fit.
+  absl::flat_hash_map<int, NodeState> touched;
+  for (const PlannedPod& planned : placements) {
+    int index = planned.placement.node;
+    if (index < 0 || index >= static_cast<int>(current_->nodes.size())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("no node with index ", index));
+    }
+    auto [it, inserted] = touched.try_emplace(index, *current_->nodes[index]);
+    if (inserted) {
+      auto seen = seen_versions.find(index);
+      if (seen == seen_versions.end() || seen->second != it->second.version) {
+        return absl::AbortedError(absl::StrCat(
+            "node ", index, " changed since the plan; plan again"));
+      }
+    }
+    RETURN_IF_ERROR(Apply(it->second, planned.pod, planned.placement.gpus));
+  }
+  std::vector<uint64_t> ids;
+  for (auto& [index, node] : touched) PublishLocked(index, node);
+  for (const PlannedPod& planned : placements) {
+    uint64_t id = next_reservation_++;
+    held_.emplace(id, Held{planned.pod, planned.placement});
+    ids.push_back(id);
+  }
+  return ids;
+}
+
 absl::StatusOr<uint64_t> Ledger::Hold(const PodRequest& pod,
                                       const Placement& placement) {
   std::lock_guard<std::mutex> lock(mu_);

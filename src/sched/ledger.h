@@ -52,6 +52,19 @@ class Ledger {
                                   uint64_t seen_version)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Commits every (pod, placement) of `placements` or none: a gang's
+  // members are placed together or not at all. `seen_versions` maps each
+  // node index used to the version the plan was made on. Returns the
+  // reservation ids in order. Errors as Commit's; on error nothing changes.
+  struct PlannedPod {
+    PodRequest pod;
+    Placement placement;
+  };
+  absl::StatusOr<std::vector<uint64_t>> CommitAll(
+      const std::vector<PlannedPod>& placements,
+      const absl::flat_hash_map<int, uint64_t>& seen_versions)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
   // Records a placement that already exists in the cluster — a bound pod
   // the ledger learns of late, after a restart or a missed event — with no
   // version check. Unlike Commit it counts the node's unavailable GPUs at

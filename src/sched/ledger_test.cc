@@ -39,6 +39,37 @@ TEST(LedgerTest, StaleDecisionIsAbortedAndChangesNothing) {
   EXPECT_EQ(seen->nodes[0]->gpu_free[0], 1000);  // old snapshot unchanged
 }
 
+TEST(LedgerTest, CommitAllPlacesEveryPodOrNone) {
+  Ledger ledger(SmallCluster());
+  std::shared_ptr<const Snapshot> seen = ledger.snapshot();
+  PodRequest pod = Pod(1000, 2, 1000);
+  absl::flat_hash_map<int, uint64_t> versions{
+      {0, seen->nodes[0]->version}, {2, seen->nodes[2]->version}};
+  // Three pods on node 0 do not fit (four GPUs): nothing is taken anywhere.
+  std::vector<Ledger::PlannedPod> too_many{
+      {pod, {2, 0b0011}}, {pod, {0, 0b0011}}, {pod, {0, 0b1100}},
+      {pod, {0, 0b0011}}};
+  EXPECT_THAT(ledger.CommitAll(too_many, versions),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(ledger.snapshot()->generation, seen->generation);
+  // Two on node 0 and one on node 2 fit together.
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<uint64_t> ids,
+      ledger.CommitAll({{pod, {0, 0b0011}}, {pod, {0, 0b1100}}, {pod, {2, 0b0011}}},
+                       versions));
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_EQ(ledger.snapshot()->nodes[0]->fully_free_gpus(), 0);
+  EXPECT_EQ(ledger.snapshot()->nodes[2]->fully_free_gpus(), 2);
+  // The plan was made on versions that are now stale.
+  EXPECT_THAT(ledger.CommitAll({{pod, {2, 0b1100}}}, versions),
+              StatusIs(absl::StatusCode::kAborted));
+  // A node without a seen version is refused as stale too.
+  EXPECT_THAT(ledger.CommitAll({{pod, {4, 0b0011}}}, versions),
+              StatusIs(absl::StatusCode::kAborted));
+  for (uint64_t id : ids) EXPECT_THAT(ledger.Release(id), IsOk());
+  EXPECT_EQ(ledger.snapshot()->nodes[0]->fully_free_gpus(), 4);
+}
+
 TEST(LedgerTest, CommitAndReleaseErrors) {
   Ledger ledger(SmallCluster());
   EXPECT_THAT(ledger.Commit(Pod(1, 1, 100), {9, 1}, 0),
