@@ -133,6 +133,35 @@ def main():
               if b"cdiVersion" in t and not t.lstrip().startswith(b"{")]
     write("cdi_spec_fuzzer", specs)
 
+    gang = [t + bytes([sel]) for t in literals("gang/pod_membership_test.cc",
+                                               "gang/pod_group_test.cc",
+                                               "gang/group_status_test.cc")
+            if t.startswith(b"{") for sel in (0, 1, 2)]
+    gang += [p + b"\0" for p in _pods()]
+    gang += [g + bytes([sel]) for g in _groups() for sel in (0, 1, 2)]
+    gang += [q + b"\3" for q in _queues()]
+    gang += [t + b"\4" for t in literals("gang/queue_spec_test.cc") if b"queues" in t]
+    gang += [t + b"\5" for t in (b'{"nvidia.com/gpu":"4","cpu":"1500m","memory":"1Gi"}',
+                                  b'{"gpulet.io/gpu-milli":500,"memory":2.5e9}')]
+    write("gang_objects_fuzzer", gang)
+
+
+def _groups():
+    return [b'{"metadata":{"name":"pg","namespace":"team","uid":"u1","resourceVersion":"3"},'
+            b'"spec":{"minMember":4,"queue":"research","minResources":{"nvidia.com/gpu":"8"},'
+            b'"scheduleTimeoutSeconds":20},"status":{"phase":"Pending","conditions":'
+            b'[{"type":"Unschedulable","status":"True","reason":"NotEnoughPods"}]}}',
+            b'{"metadata":{"name":"job","namespace":"team","annotations":'
+            b'{"scheduling.k8s.io/group-name":"pg","gpulet.io/group":"g",'
+            b'"gpulet.io/group-min-member":"8","gpulet.io/queue":"batch"},'
+            b'"labels":{"scheduling.x-k8s.io/pod-group":"pg"}},"spec":{"priority":5}}']
+
+
+def _queues():
+    return [b'{"metadata":{"name":"research"},"spec":{"weight":3,"capability":'
+            b'{"nvidia.com/gpu":16,"cpu":"64"},"guarantee":{"resource":{"nvidia.com/gpu":"4"}},'
+            b'"reclaimable":false},"status":{"state":"Open"}}']
+
 
 def _pci_config():
     """A 256-byte config space: NVIDIA vendor id, capability list with a

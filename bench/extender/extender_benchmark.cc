@@ -17,6 +17,7 @@
 
 #include "benchmark/benchmark.h"
 #include "extender/http_server.h"
+#include "instant_api.h"
 #include "extender/test_objects.h"
 #include "httplib.h"
 
@@ -30,27 +31,6 @@ double ThreadCpuMicros() {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
   return 1e6 * static_cast<double>(now.tv_sec) + 1e-3 * static_cast<double>(now.tv_nsec);
 }
-
-// Answers every call at once: the benchmark measures the extender. Every
-// pod exists, unbound, with the UID the benchmark gives it.
-class InstantApi final : public ClusterApi {
- public:
-  absl::StatusOr<nlohmann::json> GetPod(std::string_view ns,
-                                        std::string_view name) override {
-    return nlohmann::json{{"metadata",
-                           {{"namespace", std::string(ns)},
-                            {"name", std::string(name)},
-                            {"uid", "uid-" + std::string(name)}}}};
-  }
-  absl::Status PatchPodAnnotations(std::string_view, std::string_view,
-                                   const AnnotationChanges&) override {
-    return absl::OkStatus();
-  }
-  absl::Status CreateBinding(std::string_view, std::string_view,
-                             std::string_view, std::string_view) override {
-    return absl::OkStatus();
-  }
-};
 
 struct Fixture {
   Fixture() {

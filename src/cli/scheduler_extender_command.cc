@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -10,7 +12,12 @@
 #include "base/absl_format.h"
 #include "base/status_macros.h"
 #include "base/signals.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "extender/group_status_writer.h"
 #include "extender/http_server.h"
+#include "gang/group_registry.h"
+#include "gang/queue_spec.h"
 #include "extender/kube_cluster_api.h"
 #include "kube/client.h"
 #include "kube/client_config.h"
@@ -18,6 +25,14 @@
 
 namespace gpulet::cli {
 namespace {
+
+absl::StatusOr<std::string> ReadQueuesFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read --queues ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 struct Flags {
   std::string listen = "127.0.0.1:8888";
@@ -30,6 +45,10 @@ struct Flags {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string client_ca_file;
+  int gang_timeout_seconds = 30;
+  int gang_timeout_max_seconds = 40;
+  std::string queues_file;
+  int barrier_capacity = 96;
 };
 
 absl::Status Run(const Flags& flags, const Environment& env) {
@@ -45,6 +64,24 @@ absl::Status Run(const Flags& flags, const Environment& env) {
                                                    : extender::FilterMode::kSingle;
   options.reservation_ttl = std::chrono::seconds(flags.reservation_ttl_seconds);
   options.policy = flags.policy;
+  if (flags.gang_timeout_seconds <= 0 || flags.gang_timeout_max_seconds <= 0 ||
+      flags.barrier_capacity <= 0) {
+    return absl::InvalidArgumentError(
+        "--gang-timeout, --gang-timeout-max and --barrier-capacity must be positive");
+  }
+  options.gang_timeout = std::chrono::seconds(flags.gang_timeout_seconds);
+  options.gang_timeout_max = std::chrono::seconds(flags.gang_timeout_max_seconds);
+  options.barrier_capacity = flags.barrier_capacity;
+  gang::GroupRegistry registry;
+  if (!flags.queues_file.empty()) {
+    ASSIGN_OR_RETURN(std::string text, ReadQueuesFile(flags.queues_file));
+    absl::StatusOr<std::vector<gang::QueueSpec>> queues = gang::ParseQueueFile(text);
+    if (!queues.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--queues ", flags.queues_file, ": ", queues.status().message()));
+    }
+    registry.SetConfiguredQueues(*std::move(queues));
+  }
   // Signals are blocked before any thread starts, so they reach the watcher.
   ASSIGN_OR_RETURN(SignalWatcher signals, SignalWatcher::Open({SIGTERM, SIGINT}));
   ASSIGN_OR_RETURN(kube::ClientConfig config,
@@ -55,12 +92,17 @@ absl::Status Run(const Flags& flags, const Environment& env) {
   extender::ExtenderMetrics metrics;
   extender::KubeClusterApi api(client.get());
   ASSIGN_OR_RETURN(std::unique_ptr<extender::Extender> core,
-                   extender::Extender::Create(options, &model, &api, &metrics));
-  extender::ClusterSync sync(client.get(), &model, core.get());
+                   extender::Extender::Create(options, &model, &api, &metrics,
+                                              &registry));
+  extender::ClusterSync sync(client.get(), &model, core.get(), &registry);
+  extender::GroupStatusWriter status_writer(core.get(), &api);
   extender::HttpServerOptions http;
   http.listen = flags.listen;
   http.metrics_path = flags.metrics_path;
   http.health_listen = flags.health_listen;
+  // Gang members wait at the bind barrier on server threads: room for
+  // every one of them plus the verbs that must go on meanwhile.
+  http.threads = 16 + flags.barrier_capacity;
   http.tls = {flags.tls_cert_file, flags.tls_key_file, flags.client_ca_file};
   if (http.tls.cert_file.empty() != http.tls.key_file.empty() ||
       (http.tls.cert_file.empty() && !http.tls.client_ca_file.empty())) {
@@ -88,6 +130,7 @@ absl::Status Run(const Flags& flags, const Environment& env) {
       break;
     }
     core->ReleaseExpired();
+    status_writer.Write(absl::ToUnixSeconds(absl::Now()));
   }
   server->Stop();
   sync.Stop();
@@ -132,6 +175,22 @@ void AddSchedulerExtenderCommand(CLI::App& app, const CommandContext& context,
   command->add_option("--client-ca-file", flags->client_ca_file,
                       "with TLS, serve only clients whose certificate this PEM "
                       "CA bundle signed (kube-scheduler's extender tlsConfig)");
+  command->add_option("--gang-timeout", flags->gang_timeout_seconds,
+                      "seconds a gang's planned members may take to all reach "
+                      "bind, unless its PodGroup's scheduleTimeoutSeconds says")
+      ->capture_default_str();
+  command->add_option("--gang-timeout-max", flags->gang_timeout_max_seconds,
+                      "upper bound of any gang's timeout; keep it below "
+                      "kube-scheduler's extender httpTimeout")
+      ->capture_default_str();
+  command->add_option("--barrier-capacity", flags->barrier_capacity,
+                      "gang members that may wait at the bind barrier at once "
+                      "(each holds a server thread)")
+      ->capture_default_str();
+  command->add_option("--queues", flags->queues_file,
+                      "YAML file of queues (name, weight, capability, "
+                      "guarantee, state) for gpulet.io/queue, on clusters "
+                      "without Volcano's Queue CRD");
   command->callback([flags, context, &runner] {
     runner = [flags, context] {
       absl::Status status = Run(*flags, *context.environment);

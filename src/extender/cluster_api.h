@@ -37,7 +37,30 @@ class ClusterApi {
                                      std::string_view name,
                                      std::string_view uid,
                                      std::string_view node) = 0;
+
+  // Any object by API path, for PodGroup and Queue status and Events
+  // (GroupStatusWriter). Unimplemented unless overridden: a fake that
+  // does not care about status writes need not.
+  virtual absl::StatusOr<nlohmann::json> ReplaceObject(
+      std::string_view path, const nlohmann::json& object);
+  virtual absl::StatusOr<nlohmann::json> MergePatchObject(
+      std::string_view path, const nlohmann::json& patch);
+  virtual absl::StatusOr<nlohmann::json> CreateObject(
+      std::string_view collection_path, const nlohmann::json& object);
 };
+
+inline absl::StatusOr<nlohmann::json> ClusterApi::ReplaceObject(
+    std::string_view, const nlohmann::json&) {
+  return absl::UnimplementedError("ReplaceObject");
+}
+inline absl::StatusOr<nlohmann::json> ClusterApi::MergePatchObject(
+    std::string_view, const nlohmann::json&) {
+  return absl::UnimplementedError("MergePatchObject");
+}
+inline absl::StatusOr<nlohmann::json> ClusterApi::CreateObject(
+    std::string_view, const nlohmann::json&) {
+  return absl::UnimplementedError("CreateObject");
+}
 
 }  // namespace gpulet::extender
 

@@ -53,12 +53,28 @@ class Decider {
   absl::StatusOr<Placed> Place(ClusterModel& model, const PodDemand& demand,
                                const std::vector<int>& candidates);
 
+  // Places every one of `demands` (a gang's members) on `candidates` and
+  // commits them together (Ledger::CommitAll): all or none. When one node
+  // can take them all they stay together there (the policy picks which
+  // such node); otherwise each is placed in turn on the state the ones
+  // before left. ResourceExhausted saying how many fit; Aborted after 16
+  // conflicting commits in a row. Defined in decider_gang.cc.
+  absl::StatusOr<std::vector<Placed>> PlaceAll(
+      ClusterModel& model, const std::vector<PodDemand>& demands,
+      const std::vector<int>& candidates);
+
   // The policy name after aliases.
   const std::string& policy() const { return policy_; }
 
  private:
   Decider(std::string policy, uint64_t seed);
   std::unique_ptr<sched::Policy> Borrow();
+  // One PlaceAll planning pass over `snapshot` for requests on the nodes
+  // `members`; nullopt with `placed` set to how many fit when they do not.
+  std::optional<std::vector<sched::Ledger::PlannedPod>> PlanAll(
+      sched::Policy& policy, const sched::Snapshot& snapshot,
+      const std::vector<sched::PodRequest>& requests,
+      const std::vector<int>& members, int& placed);
   void Return(std::unique_ptr<sched::Policy> policy);
 
   const std::string policy_;

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "extender/extender.h"
 #include "gtest/gtest.h"
 #include "yaml-cpp/yaml.h"
 
@@ -20,6 +21,13 @@ void ExpectSchedulerConfig(const YAML::Node& config) {
   EXPECT_EQ(extender["prioritizeVerb"].as<std::string>(), "prioritize");
   EXPECT_EQ(extender["bindVerb"].as<std::string>(), "bind");
   EXPECT_TRUE(extender["nodeCacheCapable"].as<bool>());
+  // A gang's bind barrier waits up to --gang-timeout-max (40 s by default,
+  // ExtenderOptions); kube-scheduler must wait longer than that.
+  std::string timeout = extender["httpTimeout"].as<std::string>();
+  ASSERT_EQ(timeout.back(), 's') << timeout;
+  EXPECT_GT(std::stoi(timeout.substr(0, timeout.size() - 1)),
+            std::chrono::duration_cast<std::chrono::seconds>(
+                ExtenderOptions{}.gang_timeout_max).count());
   std::set<std::string> ignored;
   for (const YAML::Node& resource : extender["managedResources"]) {
     if (resource["ignoredByScheduler"].as<bool>()) {

@@ -60,7 +60,8 @@ absl::StatusOr<const std::vector<std::string>*> CandidateNames(
 
 Extender::Extender(ExtenderOptions options, ClusterModel* model,
                    ClusterApi* api, ExtenderMetrics* metrics,
-                   std::unique_ptr<Decider> decider)
+                   std::unique_ptr<Decider> decider,
+                   const gang::GroupRegistry* registry)
     : options_(std::move(options)),
       model_(model),
       api_(api),
@@ -71,16 +72,28 @@ Extender::Extender(ExtenderOptions options, ClusterModel* model,
                     options_.filter_log_retention,
                     2 * options_.reservation_ttl),
                 options_.filter_log_capacity),
+      own_registry_(registry == nullptr
+                        ? std::make_unique<gang::GroupRegistry>()
+                        : nullptr),
+      registry_(registry != nullptr ? registry : own_registry_.get()),
+      groups_(GroupBook::Options{
+          std::chrono::duration_cast<GroupBook::Clock::duration>(
+              options_.gang_backoff_initial),
+          std::chrono::duration_cast<GroupBook::Clock::duration>(
+              options_.gang_backoff_max)}),
+      queues_(registry_, [this] { return grants_.QueueUsage(); },
+              [this] { return PendingByQueue(); }),
       steady_now_([] { return std::chrono::steady_clock::now(); }),
       unix_now_(WallSeconds) {}
 
 absl::StatusOr<std::unique_ptr<Extender>> Extender::Create(
     ExtenderOptions options, ClusterModel* model, ClusterApi* api,
-    ExtenderMetrics* metrics) {
+    ExtenderMetrics* metrics, const gang::GroupRegistry* registry) {
   ASSIGN_OR_RETURN(std::unique_ptr<Decider> decider,
                    Decider::Create(options.policy, options.seed));
-  return std::unique_ptr<Extender>(new Extender(
-      std::move(options), model, api, metrics, std::move(decider)));
+  return std::unique_ptr<Extender>(new Extender(std::move(options), model, api,
+                                                metrics, std::move(decider),
+                                                registry));
 }
 
 void Extender::SetClocksForTest(SteadyNow steady, UnixNow unix_now) {
@@ -89,7 +102,16 @@ void Extender::SetClocksForTest(SteadyNow steady, UnixNow unix_now) {
 }
 
 int Extender::ReleaseExpired() {
-  return grants_.ReleaseExpired(steady_now_()) + ReleaseVanished();
+  int released = 0;
+  for (auto& [key, uids] : groups_.Expire(steady_now_())) {
+    spdlog::warn("group {}: gave up its plan: not every planned member "
+                 "reached /bind within the timeout; its GPUs are free",
+                 key.ToString());
+    metrics_->CountFailure("bind", "gang-timeout");
+    released += static_cast<int>(uids.size());
+    ReleasePlan(uids, "gang-timeout");
+  }
+  return released + grants_.ReleaseExpired(steady_now_()) + ReleaseVanished();
 }
 
 std::vector<std::string> Extender::Feasible(
@@ -171,6 +193,10 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
                        absl::StrCat("pod ", demand->namespace_name, "/",
                                     demand->name, " is already being bound"));
   }
+  std::unique_lock<std::mutex> admission(admission_mu_, std::defer_lock);
+  if (queues_.active()) admission.lock();
+  Gate gate = GateFilter(args, *demand, *names);
+  if (gate.answer) return *std::move(gate.answer);
   // A pod filtered again (its bind failed, or kube-scheduler retried) gives
   // its old reservation back before deciding.
   grants_.ReleaseReserved(demand->uid, "refiltered");
@@ -201,6 +227,8 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
                                 unix_now_());
   grant.demand = *demand;
   grant.expires = steady_now_() + options_.reservation_ttl;
+  grant.queue = gate.queue;
+  grant.group = gate.group;
   grants_.Put(demand->uid, std::move(grant));
   filtered_.Record(demand->uid, steady_now_());
   metrics_->CountDecision("filter", "placed");

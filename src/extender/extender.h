@@ -20,6 +20,14 @@
 //              pod gives its grant back; a bound pod with a decision (or
 //              asking whole nvidia.com/gpu without one) holds its GPUs.
 //
+// Gangs and queues (extender_gang.cc, docs/gangs.md): a pod of a group
+// whose minMember is above 1 is placed with its group — the first member
+// to reach /filter plans minMember pending members at once (Decider::
+// PlaceAll) and holds their capacity; each then passes only on its planned
+// node, and /bind holds every member at a barrier (GroupBook) until all
+// planned members arrived, so gpulet never binds part of a gang. Queues
+// (QueueGate) may make a pod or gang wait before anything is placed.
+//
 // Request-level failures never throw and never leave a reservation behind;
 // each is counted in ExtenderMetrics by verb and reason.
 //
@@ -30,6 +38,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +50,10 @@
 #include "extender/extender_metrics.h"
 #include "extender/filter_log.h"
 #include "extender/grant_table.h"
+#include "extender/group_book.h"
+#include "extender/pod_index.h"
+#include "extender/queue_gate.h"
+#include "gang/group_registry.h"
 #include "extender/wire_types.h"
 
 namespace gpulet::extender {
@@ -56,6 +69,18 @@ struct ExtenderOptions {
   // retention is at least twice the reservation TTL.
   std::chrono::nanoseconds filter_log_retention = std::chrono::minutes(10);
   size_t filter_log_capacity = 200'000;
+  // How long a gang's planned members may take to all reach /bind, unless
+  // its PodGroup says (scheduleTimeoutSeconds). Must stay below
+  // kube-scheduler's extender httpTimeout.
+  std::chrono::nanoseconds gang_timeout = std::chrono::seconds(30);
+  // A PodGroup's scheduleTimeoutSeconds is held to at most this, so a
+  // barrier never outlasts kube-scheduler's httpTimeout (45 s as shipped).
+  std::chrono::nanoseconds gang_timeout_max = std::chrono::seconds(40);
+  std::chrono::nanoseconds gang_backoff_initial = std::chrono::seconds(2);
+  std::chrono::nanoseconds gang_backoff_max = std::chrono::minutes(5);
+  // At most this many planned members may wait at the barrier at once:
+  // each holds a server thread, so the server needs more threads than this.
+  int barrier_capacity = 96;
 };
 
 class Extender {
@@ -63,11 +88,12 @@ class Extender {
   using SteadyNow = std::function<std::chrono::steady_clock::time_point()>;
   using UnixNow = std::function<int64_t()>;
 
-  // `model`, `api` and `metrics` must outlive the extender.
-  // InvalidArgument for an unknown policy.
+  // `model`, `api`, `metrics` and `registry` must outlive the extender;
+  // without a registry no PodGroup or Queue is known (gpulet's own group
+  // annotations still work). InvalidArgument for an unknown policy.
   static absl::StatusOr<std::unique_ptr<Extender>> Create(
       ExtenderOptions options, ClusterModel* model, ClusterApi* api,
-      ExtenderMetrics* metrics);
+      ExtenderMetrics* metrics, const gang::GroupRegistry* registry = nullptr);
 
   ExtenderFilterResult Filter(const ExtenderArgs& args);
   // InvalidArgument for a request without a usable pod.
@@ -85,13 +111,68 @@ class Extender {
   int ReleaseExpired();
 
   GrantTable& grants() { return grants_; }
+  const GroupBook& groups() const { return groups_; }
+  const PodIndex& pods() const { return pods_; }
+  QueueGate& queues() { return queues_; }
+  const gang::GroupRegistry& registry() const { return *registry_; }
+  // The milli-GPU of every GPU the cluster has, for queue shares.
+  int64_t ClusterGpuMilli() const;
   const ExtenderOptions& options() const { return options_; }
 
   void SetClocksForTest(SteadyNow steady, UnixNow unix_now);
 
  private:
   Extender(ExtenderOptions options, ClusterModel* model, ClusterApi* api,
-           ExtenderMetrics* metrics, std::unique_ptr<Decider> decider);
+           ExtenderMetrics* metrics, std::unique_ptr<Decider> decider,
+           const gang::GroupRegistry* registry);
+
+  // What the gang and queue rules decided for a GPU pod at /filter.
+  struct Gate {
+    std::optional<ExtenderFilterResult> answer;  // set: the filter's answer
+    std::string queue;                          // the pod's queue
+    std::optional<gang::GroupKey> group;
+  };
+  // Applies the group and queue rules to a GPU pod (extender_gang.cc).
+  Gate GateFilter(const ExtenderArgs& args, const PodDemand& demand,
+                  const std::vector<std::string>& names);
+  // A member of a group of minMember > 1; nullopt when the group runs and
+  // the member is placed alone.
+  std::optional<ExtenderFilterResult> FilterGang(
+      const ExtenderArgs& args, const PodDemand& demand,
+      const gang::PodGroupSpec& spec, const std::string& queue,
+      const std::vector<std::string>& names);
+  // Plans and holds the group's members (the group is claimed).
+  ExtenderFilterResult PlanGang(const ExtenderArgs& args,
+                                const PodDemand& demand,
+                                const gang::PodGroupSpec& spec,
+                                const std::string& queue,
+                                const std::vector<std::string>& names,
+                                int bound);
+  // No node passes; every candidate gets `message`.
+  ExtenderFilterResult Refuse(const ExtenderArgs& args,
+                              const std::vector<std::string>& names,
+                              const std::string& decision,
+                              const std::string& message);
+  // The queue rules for `ask`; nullopt when admitted.
+  std::optional<std::string> QueueRefusal(const std::string& queue,
+                                          const gang::ResourceAmounts& ask,
+                                          bool new_group,
+                                          std::string* reason = nullptr);
+  // Whether `demand` fits some node now.
+  bool FitsSomewhere(const PodDemand& demand) const;
+  // Bind's barrier for a gang member's grant; OK to go ahead.
+  absl::Status AwaitGang(const Grant& grant, const std::string& uid);
+  // Unavailable when `pod` is a member of a gang that does not run yet:
+  // without a live plan it must not be bound alone (GrantForBind).
+  absl::Status CheckUnplannedBind(const nlohmann::json& pod);
+  // Every pending pod by queue, oldest first (QueueGate's input).
+  std::map<std::string, std::vector<PodDemand>> PendingByQueue() const;
+  // The queue of a pod with `membership` (its group's, else its own),
+  // "default" for none.
+  std::string QueueOf(const gang::PodMembership& membership) const;
+  // Releases the reserved grants of a failed plan's members.
+  void ReleasePlan(const std::vector<std::string>& uids,
+                   const std::string& reason);
 
   // Fills `result` with `feasible` in the form the request used.
   void Answer(const ExtenderArgs& args, const std::vector<std::string>& keep,
@@ -125,6 +206,16 @@ class Extender {
   const std::unique_ptr<Decider> decider_;
   GrantTable grants_;
   FilterLog filtered_;
+  std::unique_ptr<gang::GroupRegistry> own_registry_;  // when none given
+  const gang::GroupRegistry* const registry_;
+  PodIndex pods_;
+  GroupBook groups_;
+  QueueGate queues_;
+  // Held from a pod's queue check to the grant it admits while queues are
+  // enforced, so that two pods of a capped queue cannot both pass on the
+  // same usage. kube-scheduler filters one pod at a time, so this costs
+  // little.
+  std::mutex admission_mu_;
   SteadyNow steady_now_;
   UnixNow unix_now_;
 };

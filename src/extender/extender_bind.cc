@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/json_fields.h"
 #include "base/status_macros.h"
 #include "extender/extender.h"
 #include "handoff/annotations.h"
@@ -14,27 +15,6 @@ namespace gpulet::extender {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string StringAt(const Json& object, const char* first,
-                     const char* second) {
-  auto outer = object.find(first);
-  if (outer == object.end() || !outer->is_object()) return "";
-  auto inner = outer->find(second);
-  return inner != outer->end() && inner->is_string()
-             ? inner->get<std::string>()
-             : "";
-}
-
-std::string Annotation(const Json& pod, std::string_view key) {
-  auto metadata = pod.find("metadata");
-  if (metadata == pod.end() || !metadata->is_object()) return "";
-  auto annotations = metadata->find("annotations");
-  if (annotations == metadata->end() || !annotations->is_object()) return "";
-  auto value = annotations->find(std::string(key));
-  return value != annotations->end() && value->is_string()
-             ? value->get<std::string>()
-             : "";
-}
 
 // The metrics reason for a CheckBindable refusal.
 std::string RefusalReason(const absl::Status& status) {
@@ -63,12 +43,12 @@ absl::Status Extender::CheckBindable(const ExtenderBindingArgs& args,
   }
   absl::StatusOr<Json> found = api_->GetPod(args.pod_namespace, args.pod_name);
   if (!found.ok()) return found.status();
-  if (StringAt(*found, "metadata", "uid") != args.pod_uid) {
+  if (StringAt(*found, {"metadata", "uid"}) != args.pod_uid) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "the pod's UID is ", StringAt(*found, "metadata", "uid"),
+        "the pod's UID is ", StringAt(*found, {"metadata", "uid"}),
         ", not the request's ", args.pod_uid));
   }
-  if (std::string bound = StringAt(*found, "spec", "nodeName");
+  if (std::string bound = StringAt(*found, {"spec", "nodeName"});
       !bound.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("the pod is already bound to ", bound));
@@ -90,7 +70,9 @@ absl::StatusOr<Grant> Extender::GrantForBind(const ExtenderBindingArgs& args,
     return absl::FailedPreconditionError(
         "the pod's grant is already being bound or bound");
   }
-  // No live reservation: decide again, on the bind's node only.
+  // No live reservation: decide again, on the bind's node only — unless
+  // the pod is a gang member, which goes with its group's plan or not.
+  RETURN_IF_ERROR(CheckUnplannedBind(pod));
   ASSIGN_OR_RETURN(PodDemand demand, ParsePodDemand(pod));
   demand.uid = args.pod_uid;
   Grant fresh;
@@ -98,6 +80,12 @@ absl::StatusOr<Grant> Extender::GrantForBind(const ExtenderBindingArgs& args,
   fresh.demand = demand;
   fresh.state = GrantState::kBinding;
   if (!demand.uses_gpu()) return fresh;
+  if (absl::StatusOr<gang::PodMembership> membership =
+          gang::ReadPodMembership(pod);
+      membership.ok()) {
+    fresh.queue = QueueOf(*membership);
+    fresh.group = membership->group;
+  }
   if (!node.problem.empty()) {
     return absl::UnavailableError(
         absl::StrCat("node ", node.name, ": ", node.problem));
@@ -140,6 +128,10 @@ ExtenderBindingResult Extender::Bind(const ExtenderBindingArgs& args) {
                      absl::StrCat("pod ", pod, " on ", args.node, ": ",
                                   grant.status().message()));
   }
+  if (absl::Status go = AwaitGang(*grant, args.pod_uid); !go.ok()) {
+    return BindError(args.pod_uid, "gang-incomplete",
+                     absl::StrCat("pod ", pod, " not bound: ", go.message()));
+  }
   if (grant->demand.uses_gpu()) {
     AnnotationChanges changes{
         {std::string(handoff::kDecisionAnnotation),
@@ -174,7 +166,7 @@ int Extender::ReleaseVanished() {
   std::chrono::steady_clock::time_point now = steady_now_();
   for (const UnwatchedGrant& unwatched : grants_.Unwatched(now - options_.reservation_ttl)) {
     absl::StatusOr<Json> pod = api_->GetPod(unwatched.namespace_name, unwatched.name);
-    if (pod.ok() && StringAt(*pod, "metadata", "uid") == unwatched.uid) {
+    if (pod.ok() && StringAt(*pod, {"metadata", "uid"}) == unwatched.uid) {
       grants_.Recheck(unwatched.uid, now);  // the watch is late, or blind
       continue;
     }
@@ -190,18 +182,19 @@ int Extender::ReleaseVanished() {
 
 void Extender::OnPodEvent(std::string_view type, const Json& pod) {
   if (!pod.is_object()) return;
-  std::string uid = StringAt(pod, "metadata", "uid");
+  std::string uid = StringAt(pod, {"metadata", "uid"});
   if (uid.empty()) return;
-  std::string phase = StringAt(pod, "status", "phase");
+  std::string phase = StringAt(pod, {"status", "phase"});
+  pods_.OnPodEvent(type, pod);
   if (type == "DELETED") {
-    grants_.Release(uid, "pod-deleted");
+    if (grants_.Release(uid, "pod-deleted")) groups_.CapacityFreed();
     return;
   }
   if (phase == "Succeeded" || phase == "Failed") {
-    grants_.Release(uid, "pod-finished");
+    if (grants_.Release(uid, "pod-finished")) groups_.CapacityFreed();
     return;
   }
-  std::string node_name = StringAt(pod, "spec", "nodeName");
+  std::string node_name = StringAt(pod, {"spec", "nodeName"});
   if (!node_name.empty()) HoldBoundPod(uid, pod, node_name);
 }
 
@@ -227,9 +220,16 @@ void Extender::HoldBoundPod(const std::string& uid, const Json& pod,
   held.state = GrantState::kBound;
   held.bound_at = steady_now_();
   held.watched = true;
+  if (absl::StatusOr<gang::PodMembership> membership =
+          gang::ReadPodMembership(pod);
+      membership.ok()) {
+    held.queue = QueueOf(*membership);
+    held.group = membership->group;
+  }
   sched::PodRequest request;
   sched::GpuMask gpus = 0;
-  std::string annotation = Annotation(pod, handoff::kDecisionAnnotation);
+  std::string annotation =
+      AnnotationOf(pod, handoff::kDecisionAnnotation).value_or("");
   absl::StatusOr<handoff::PodDecision> decision =
       annotation.empty() ? absl::NotFoundError("no decision")
                          : handoff::DecodePodDecision(annotation);

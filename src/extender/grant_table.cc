@@ -31,6 +31,13 @@ void GrantTable::ReleaseLocked(
                   status.message());
   }
   metrics_->CountRelease(reason);
+  if (!it->second.queue.empty()) {
+    auto used = queue_usage_.find(it->second.queue);
+    if (used != queue_usage_.end()) {
+      used->second -= AmountsOf(it->second.demand);
+      if (used->second == gang::ResourceAmounts{}) queue_usage_.erase(used);
+    }
+  }
   grants_.erase(it);
 }
 
@@ -39,7 +46,15 @@ void GrantTable::Put(const std::string& uid, Grant grant) {
   if (auto it = grants_.find(uid); it != grants_.end()) {
     ReleaseLocked(it, "replaced");
   }
+  if (!grant.queue.empty()) {
+    queue_usage_[grant.queue] += AmountsOf(grant.demand);
+  }
   grants_.emplace(uid, std::move(grant));
+}
+
+std::map<std::string, gang::ResourceAmounts> GrantTable::QueueUsage() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_usage_;
 }
 
 std::optional<Grant> GrantTable::StartBinding(

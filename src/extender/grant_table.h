@@ -21,6 +21,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "extender/extender_metrics.h"
 #include "extender/pod_demand.h"
+#include "gang/group_key.h"
+#include "gang/resource_amounts.h"
 #include "handoff/pod_decision.h"
 #include "sched/ledger.h"
 
@@ -43,6 +45,12 @@ struct Grant {
   // reports only pods it had reported before), so its grant must be
   // checked against the API server instead (Extender::ReleaseExpired).
   bool watched = false;
+  // The queue whose share the grant counts against ("" none).
+  std::string queue;
+  // A gang member's group and the GroupBook plan it was reserved by (0:
+  // placed alone).
+  std::optional<gang::GroupKey> group;
+  uint64_t plan = 0;
 };
 
 // A bound grant the pod watch never confirmed, to look up.
@@ -98,6 +106,8 @@ class GrantTable {
   // Every grant by pod UID, for consistency checks.
   std::map<std::string, Grant> All() const;
   std::optional<Grant> Get(const std::string& uid) const;
+  // What the grants of each queue hold, by queue name.
+  std::map<std::string, gang::ResourceAmounts> QueueUsage() const;
   // Grants by state name (reserved, binding, bound), for /metrics.
   std::map<std::string, int64_t> Counts() const;
   int64_t size() const;
@@ -111,6 +121,7 @@ class GrantTable {
   ExtenderMetrics* const metrics_;
   mutable std::mutex mu_;
   absl::flat_hash_map<std::string, Grant> grants_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, gang::ResourceAmounts> queue_usage_ ABSL_GUARDED_BY(mu_);
 };
 
 const char* GrantStateName(GrantState state);

@@ -144,8 +144,12 @@ void ExtenderHttpServer::AddHealthRoutes(const HttpServerOptions& options,
                  : http::PlainText(503, "cluster state not synced yet\n");
   });
   router.Get(options.metrics_path, [this](const http::HttpRequest&) {
-    return http::HttpResponse{200, http::kPrometheusContentType,
-                              metrics_->Render(extender_->grants().Counts()), {}};
+    std::string text = metrics_->Render(extender_->grants().Counts());
+    if (extender_->queues().active()) {
+      text += RenderQueueMetrics(extender_->queues().Shares(
+          extender_->ClusterGpuMilli(), std::chrono::steady_clock::now()));
+    }
+    return http::HttpResponse{200, http::kPrometheusContentType, std::move(text), {}};
   });
 }
 

@@ -245,4 +245,12 @@ absl::StatusOr<HeldGrant> GrantFromDecision(
   return held;
 }
 
+gang::ResourceAmounts AmountsOf(const PodDemand& demand) {
+  gang::ResourceAmounts amounts;
+  amounts.gpu_milli = int64_t{demand.gpu_count} * demand.milli;
+  amounts.cpu_milli = demand.cpu_milli;
+  amounts.memory_mib = demand.memory_mib;
+  return amounts;
+}
+
 }  // namespace gpulet::extender

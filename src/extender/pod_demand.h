@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "gang/resource_amounts.h"
 #include "handoff/node_gpus.h"
 #include "handoff/pod_decision.h"
 #include "handoff/pod_gpu_request.h"
@@ -51,6 +52,10 @@ struct PodDemand {
   // each; nullopt when the asked memory cannot fit one such GPU.
   std::optional<sched::PodRequest> RequestFor(int64_t node_gpu_memory_mib) const;
 };
+
+// What the pod counts against its queue: milli-GPU over all its GPUs
+// (1000 per whole GPU), CPU and memory.
+gang::ResourceAmounts AmountsOf(const PodDemand& demand);
 
 // Reads metadata (uid, name, namespace), the containers' CPU and memory
 // requests (falling back to limits) and their GPU requests. InvalidArgument

@@ -26,8 +26,10 @@ Watcher::Watcher(Client* client, WatchOptions options, Callback callback)
     : client_(client),
       options_(std::move(options)),
       callback_(std::move(callback)),
-      collection_path_(Client::CollectionPath(options_.resource,
-                                              options_.resource == "pods" ? options_.ns : "")) {}
+      collection_path_(!options_.collection_path.empty()
+                           ? options_.collection_path
+                           : Client::CollectionPath(options_.resource,
+                                                    options_.resource == "pods" ? options_.ns : "")) {}
 
 Watcher::~Watcher() { Stop(); }
 

@@ -53,6 +53,9 @@ std::string_view WatchEventTypeName(WatchEventType type);
 
 struct WatchOptions {
   std::string resource = "pods";  // "nodes" or "pods"
+  // Any other collection by its API path, e.g.
+  // "/apis/scheduling.volcano.sh/v1beta1/podgroups"; overrides `resource`.
+  std::string collection_path;
   std::string ns;                 // pods only; "" = all namespaces
   ListOptions options;            // label and field selectors
   // timeoutSeconds of each watch request; the server ends the stream then

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "base/json_fields.h"
 #include "handoff/annotations.h"
 #include "handoff/pod_decision.h"
 
@@ -14,13 +15,6 @@ namespace gpulet::extender {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string Text(const Json& object, const char* outer, const char* inner) {
-  auto it = object.find(outer);
-  if (it == object.end() || !it->is_object()) return "";
-  auto value = it->find(inner);
-  return value != it->end() && value->is_string() ? value->get<std::string>() : "";
-}
 
 SoakReport CheckOnce(const kube::testing::FakeApiServer& api, ClusterModel& model,
                      Extender& extender, const std::vector<std::string>& nodes) {
@@ -40,11 +34,11 @@ SoakReport CheckOnce(const kube::testing::FakeApiServer& api, ClusterModel& mode
   std::map<std::string, std::map<int, int64_t>> used;
   std::set<std::string> running;
   for (const Json& pod : pods) {
-    std::string node = Text(pod, "spec", "nodeName");
-    std::string phase = Text(pod, "status", "phase");
+    std::string node = StringAt(pod, {"spec", "nodeName"});
+    std::string phase = StringAt(pod, {"status", "phase"});
     if (node.empty() || phase == "Succeeded" || phase == "Failed") continue;
     ++report.running_pods;
-    std::string uid = Text(pod, "metadata", "uid");
+    std::string uid = StringAt(pod, {"metadata", "uid"});
     running.insert(uid);
     auto grant = grants.find(uid);
     if (grant == grants.end() || grant->second.state != GrantState::kBound) {
@@ -73,9 +67,9 @@ SoakReport CheckOnce(const kube::testing::FakeApiServer& api, ClusterModel& mode
           " on ", grant.decision.node, grant.watched ? " (watched)" : " (not watched)",
           "; API server: ",
           !pod ? "no such pod"
-               : absl::StrCat("node '", Text(*pod, "spec", "nodeName"), "' phase '",
-                              Text(*pod, "status", "phase"), "' uid ",
-                              Text(*pod, "metadata", "uid"))));
+               : absl::StrCat("node '", StringAt(*pod, {"spec", "nodeName"}), "' phase '",
+                              StringAt(*pod, {"status", "phase"}), "' uid ",
+                              StringAt(*pod, {"metadata", "uid"}))));
     }
   }
   std::shared_ptr<const sched::Snapshot> snapshot = model.ledger().snapshot();

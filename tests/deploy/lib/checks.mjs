@@ -245,7 +245,13 @@ export function checkExtenderExposure(objects, extender, fail) {
   const rules = (role?.rules ?? []).flatMap((r) =>
     r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res}/${v}`))));
   const want = ["/nodes/get", "/nodes/list", "/nodes/watch", "/pods/get", "/pods/list", "/pods/patch",
-    "/pods/watch", "/pods/binding/create"].sort();
+    "/pods/watch", "/pods/binding/create", "/events/create",
+    "scheduling.volcano.sh/podgroups/get", "scheduling.volcano.sh/podgroups/list",
+    "scheduling.volcano.sh/podgroups/watch", "scheduling.volcano.sh/podgroups/update",
+    "scheduling.volcano.sh/queues/get", "scheduling.volcano.sh/queues/list",
+    "scheduling.volcano.sh/queues/watch", "scheduling.volcano.sh/queues/status/patch",
+    "scheduling.x-k8s.io/podgroups/get", "scheduling.x-k8s.io/podgroups/list",
+    "scheduling.x-k8s.io/podgroups/watch", "scheduling.x-k8s.io/podgroups/status/patch"].sort();
   if (!isDeepStrictEqual([...new Set(rules)].sort(), want)) fail(`extender rules ${JSON.stringify(rules)}`);
 }
 
