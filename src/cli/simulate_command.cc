@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
+#include "cli/simulate_gangs.h"
 #include "sched/experiment.h"
 #include "sched/paper_summary.h"
 #include "sched/policy_factory.h"
@@ -23,6 +24,7 @@ namespace gpulet::cli {
 namespace {
 
 struct SimulateFlags {
+  std::string workload = "trace";
   std::string nodes;
   std::vector<std::string> pods;
   std::vector<std::string> policies = {"fgd", "bestfit"};
@@ -32,7 +34,14 @@ struct SimulateFlags {
   std::string output;
   std::string format = "table";
   int jobs = 0;
+  bool policy_given = false;
+  GangFlags gangs;
 };
+
+int Threads(const SimulateFlags& flags) {
+  if (flags.jobs > 0) return flags.jobs;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 // Redraws one line on stderr; only used when stderr is a terminal.
 void DrawProgress(int finished, int total) {
@@ -70,7 +79,26 @@ absl::StatusOr<std::vector<sched::RunKey>> MakeKeys(
   return keys;
 }
 
+absl::Status RunGangs(const SimulateFlags& flags) {
+  if (!flags.pods.empty()) {
+    return absl::InvalidArgumentError(
+        "--pods is for --workload trace; --workload gangs generates its jobs");
+  }
+  GangRunPlan plan;
+  plan.nodes = flags.nodes;
+  if (flags.policy_given) plan.policies = flags.policies;
+  ASSIGN_OR_RETURN(plan.seeds, ParseSeeds(flags.seeds));
+  plan.format = flags.format;
+  plan.threads = Threads(flags);
+  return RunGangSimulation(flags.gangs, plan);
+}
+
 absl::Status RunSimulate(const SimulateFlags& flags) {
+  if (flags.workload == "gangs") return RunGangs(flags);
+  if (flags.nodes.empty() || flags.pods.empty()) {
+    return absl::InvalidArgumentError(
+        "--workload trace needs --nodes and --pods (the trace's CSV files)");
+  }
   ASSIGN_OR_RETURN(sched::TraceCluster cluster,
                    sched::LoadNodeFile(flags.nodes));
   std::vector<sched::TraceWorkload> workloads;
@@ -88,9 +116,7 @@ absl::Status RunSimulate(const SimulateFlags& flags) {
   ASSIGN_OR_RETURN(std::vector<sched::RunKey> keys,
                    MakeKeys(flags, static_cast<int>(workloads.size())));
   sched::ExperimentOptions options;
-  options.threads = flags.jobs > 0
-                        ? flags.jobs
-                        : std::max(1u, std::thread::hardware_concurrency());
+  options.threads = Threads(flags);
   options.tune_ratio = flags.tune;
   if (isatty(STDERR_FILENO)) options.progress = DrawProgress;
   ASSIGN_OR_RETURN(std::vector<sched::RunOutcome> outcomes,
@@ -133,14 +159,23 @@ void AddSimulateCommand(CLI::App& app, const CommandContext& /*context*/,
   CLI::App* command = app.add_subcommand(
       "simulate",
       "Replay a GPU cluster trace through scheduling policies (FGD paper "
-      "protocol) and report GPU allocation");
-  command->add_option("--nodes", flags->nodes, "node list CSV")->required();
-  command->add_option("--pods", flags->pods, "pod list CSV(s)")
-      ->required()
-      ->delimiter(',');
-  command->add_option("--policy", flags->policies, "policies, comma-separated")
-      ->delimiter(',')
+      "protocol) and report GPU allocation, or simulate gang jobs and queues "
+      "(--workload gangs)");
+  command->add_option("--workload", flags->workload,
+                      "trace (replay --pods) or gangs (synthetic jobs)")
+      ->check(CLI::IsMember({"trace", "gangs"}))
       ->capture_default_str();
+  command->add_option("--nodes", flags->nodes,
+                      "node list CSV (trace: required; gangs: optional)");
+  command->add_option("--pods", flags->pods,
+                      "pod list CSV(s) (trace only, required)")
+      ->delimiter(',');
+  CLI::Option* policy =
+      command->add_option("--policy", flags->policies,
+                          "policies, comma-separated (gangs default: "
+                          "fgd-pods,gpulet,volcano)")
+          ->delimiter(',')
+          ->capture_default_str();
   command->add_option("--seeds", flags->seeds, "seeds, e.g. 42-51 or 1,2,3")
       ->capture_default_str();
   command->add_option("--tune", flags->tune,
@@ -154,7 +189,9 @@ void AddSimulateCommand(CLI::App& app, const CommandContext& /*context*/,
       ->capture_default_str();
   command->add_option("--jobs", flags->jobs,
                       "worker threads (default: all cores)");
-  command->callback([flags, &runner] {
+  AddGangFlags(*command, flags->gangs);
+  command->callback([flags, policy, &runner] {
+    flags->policy_given = policy->count() > 0;
     runner = [flags] {
       absl::Status status = RunSimulate(*flags);
       if (status.ok()) return 0;

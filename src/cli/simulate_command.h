@@ -1,6 +1,7 @@
 // `gpulet simulate`: replays an Alibaba GPU trace through scheduling policies
 // with the FGD paper's protocol and reports GPU allocation per arrival level,
-// optionally next to the paper's published numbers.
+// optionally next to the paper's published numbers; with --workload gangs it
+// runs the gang/queue simulation instead (simulate_gangs.h).
 #ifndef GPULET_CLI_SIMULATE_COMMAND_H_
 #define GPULET_CLI_SIMULATE_COMMAND_H_
 
