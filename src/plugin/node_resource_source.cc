@@ -117,7 +117,9 @@ absl::StatusOr<NodeResources> NodeResourceSource::Build() {
   absl::StatusOr<resources::ResourceSets> sets =
       resources::BuildResourceSets(**inventory, ToResourceOptions(config_));
   if (!sets.ok()) return sets.status();
-  for (const std::string& warning : sets->warnings) spdlog::warn("{}", warning);
+  for (const std::string& warning : resource_warnings_.Fresh(sets->warnings)) {
+    spdlog::warn("{}", warning);
+  }
   allocation::AllocateOptions allocate = ToAllocateOptions(config_);
   allocate.roots = node_->host().roots();
   std::shared_ptr<const CdiSpecWriter> cdi;

@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "allocation/allocate_options.h"
+#include "base/repeat_filter.h"
 #include "config/config.h"
 #include "config/config_file_override.h"
 #include "config/environment.h"
@@ -93,6 +94,9 @@ class NodeResourceSource final : public ResourceSource {
   std::optional<HandoffContext> handoff_;
   std::shared_ptr<const ConfigFileOverride> override_;
   std::function<void(const Config&)> reload_observer_;
+  // Every rescan rebuilds the resource sets; their warnings are logged when
+  // they first appear, not on each rescan.
+  RepeatFilter resource_warnings_;
 };
 
 }  // namespace gpulet::plugin
