@@ -299,7 +299,7 @@ TEST_F(GangE2eTest, QueueSharesStayNearWhatTheyDeserveUnderSustainedDemand) {
   double deviation = 0;
   int samples = 0;
   for (int round = 0; round < 60; ++round) {
-    absl::SleepFor(absl::Milliseconds(100));
+    absl::SleepFor(absl::Milliseconds(150));
     // Pods run for a while: each round the oldest few of each queue finish.
     std::vector<nlohmann::json> running;
     for (const nlohmann::json& pod : api_server_->Objects("pods")) {
@@ -308,12 +308,14 @@ TEST_F(GangE2eTest, QueueSharesStayNearWhatTheyDeserveUnderSustainedDemand) {
         running.push_back(pod);
       }
     }
-    if (round >= 10) {  // after the first fill
+    if (round >= 10 && !running.empty()) {  // after the first fill
       int light_gpus = 0;
       for (const nlohmann::json& pod : running) {
         light_gpus += pod["metadata"]["name"].get<std::string>().rfind("light", 0) == 0;
       }
-      deviation += std::abs(light_gpus / 32.0 - 0.25) * 100;
+      // The light queue's share of what is held: a round's refill may
+      // still be under way on a slow (sanitized) build.
+      deviation += std::abs(light_gpus / static_cast<double>(running.size()) - 0.25) * 100;
       ++samples;
     }
     for (size_t i = 0; i < running.size(); i += 4) {

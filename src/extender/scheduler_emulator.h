@@ -47,8 +47,13 @@ class SchedulerEmulator {
     for (std::thread& thread : threads_) {
       if (thread.joinable()) thread.join();
     }
-    std::lock_guard<std::mutex> lock(mu_);
-    for (std::thread& bind : binds_) {
+    // Binds in flight take mu_ when they end: join them without it.
+    std::vector<std::thread> binds;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      binds.swap(binds_);
+    }
+    for (std::thread& bind : binds) {
       if (bind.joinable()) bind.join();
     }
   }
