@@ -112,7 +112,9 @@ void RunStress(const std::string& policy) {
     EXPECT_LE(milli, 1000) << uuid << " handed out twice";
   }
   int64_t used = 0;
-  for (const auto& node : model.ledger().snapshot()->nodes) {
+  // Held for the loop: a temporary's snapshot would be freed before it.
+  std::shared_ptr<const sched::Snapshot> snapshot = model.ledger().snapshot();
+  for (const auto& node : snapshot->nodes) {
     used += node->gpu_used_total();
   }
   EXPECT_EQ(used, total);

@@ -133,7 +133,9 @@ TEST_F(ExtenderE2eTest, ApiServerErrorsAnswerErrorAndLeakNothing) {
   EXPECT_THAT(Bind("q", node), HasSubstr("binding"));
   EXPECT_EQ(extender_->grants().size(), 0);
   int64_t used = 0;
-  for (const auto& state : model_.ledger().snapshot()->nodes) {
+  // Held for the loop: a temporary's snapshot would be freed before it.
+  std::shared_ptr<const sched::Snapshot> snapshot = model_.ledger().snapshot();
+  for (const auto& state : snapshot->nodes) {
     used += state->gpu_used_total();
   }
   EXPECT_EQ(used, 0);

@@ -114,7 +114,9 @@ class GangE2eTest : public ::testing::Test {
 
   int64_t UsedMilli() {
     int64_t used = 0;
-    for (const auto& node : model_.ledger().snapshot()->nodes) {
+    // Held for the loop: a temporary's snapshot would be freed before it.
+    std::shared_ptr<const sched::Snapshot> snapshot = model_.ledger().snapshot();
+    for (const auto& node : snapshot->nodes) {
       used += node->gpu_used_total();
     }
     return used;
@@ -298,9 +300,7 @@ TEST_F(GangE2eTest, QueueSharesStayNearWhatTheyDeserveUnderSustainedDemand) {
   Schedule(2);
   double deviation = 0;
   int samples = 0;
-  for (int round = 0; round < 60; ++round) {
-    absl::SleepFor(absl::Milliseconds(150));
-    // Pods run for a while: each round the oldest few of each queue finish.
+  auto running_pods = [&] {
     std::vector<nlohmann::json> running;
     for (const nlohmann::json& pod : api_server_->Objects("pods")) {
       if (pod["spec"].contains("nodeName") &&
@@ -308,14 +308,20 @@ TEST_F(GangE2eTest, QueueSharesStayNearWhatTheyDeserveUnderSustainedDemand) {
         running.push_back(pod);
       }
     }
-    if (round >= 10 && !running.empty()) {  // after the first fill
+    return running;
+  };
+  for (int round = 0; round < 40; ++round) {
+    // Each round waits for the cluster to fill again, so the split is the
+    // gate's doing however slow the build, then the oldest quarter of the
+    // running pods finish.
+    ASSERT_TRUE(WaitFor([&] { return running_pods().size() == 32; }));
+    std::vector<nlohmann::json> running = running_pods();
+    if (round >= 4) {  // after the first fills
       int light_gpus = 0;
       for (const nlohmann::json& pod : running) {
         light_gpus += pod["metadata"]["name"].get<std::string>().rfind("light", 0) == 0;
       }
-      // The light queue's share of what is held: a round's refill may
-      // still be under way on a slow (sanitized) build.
-      deviation += std::abs(light_gpus / static_cast<double>(running.size()) - 0.25) * 100;
+      deviation += std::abs(light_gpus / 32.0 - 0.25) * 100;
       ++samples;
     }
     for (size_t i = 0; i < running.size(); i += 4) {

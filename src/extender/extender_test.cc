@@ -50,7 +50,9 @@ class ExtenderTest : public ::testing::Test {
 
   int64_t UsedMilli() {
     int64_t used = 0;
-    for (const auto& node : model_.ledger().snapshot()->nodes) {
+    // Held for the loop: a temporary's snapshot would be freed before it.
+    std::shared_ptr<const sched::Snapshot> snapshot = model_.ledger().snapshot();
+    for (const auto& node : snapshot->nodes) {
       used += node->gpu_used_total();
     }
     return used;

@@ -14,12 +14,12 @@ void GroupRegistry::OnPodGroupEvent(GroupSource source, std::string_view type,
   GroupKey key{source, StringAt(object, {"metadata", "namespace"}),
                StringAt(object, {"metadata", "name"})};
   if (type == "DELETED") {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     groups_.erase(key);
     return;
   }
   absl::StatusOr<PodGroupSpec> spec = ParsePodGroup(source, object);
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (!spec.ok()) {
     if (groups_.erase(key) > 0 || type == "ADDED") {
       spdlog::warn("{} PodGroup {} ignored, its pods wait: {}",
@@ -33,12 +33,12 @@ void GroupRegistry::OnPodGroupEvent(GroupSource source, std::string_view type,
 void GroupRegistry::OnQueueEvent(std::string_view type, const nlohmann::json& object) {
   std::string name = StringAt(object, {"metadata", "name"});
   if (type == "DELETED") {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     watched_queues_.erase(name);
     return;
   }
   absl::StatusOr<QueueSpec> queue = ParseVolcanoQueue(object);
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (!queue.ok()) {
     if (watched_queues_.erase(name) > 0 || type == "ADDED") {
       spdlog::warn("Queue {} ignored, its pods wait: {}", name,
@@ -50,7 +50,7 @@ void GroupRegistry::OnQueueEvent(std::string_view type, const nlohmann::json& ob
 }
 
 void GroupRegistry::SetConfiguredQueues(std::vector<QueueSpec> queues) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   configured_queues_.clear();
   for (QueueSpec& queue : queues) {
     std::string name = queue.name;
@@ -63,7 +63,7 @@ absl::StatusOr<PodGroupSpec> GroupRegistry::ResolveGroup(
   if (!membership.group) return absl::InvalidArgumentError("pod is in no group");
   const GroupKey& key = *membership.group;
   if (key.source == GroupSource::kGpulet) return GpuletGroupSpec(membership);
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = groups_.find(key);
   if (it == groups_.end()) {
     return absl::NotFoundError(absl::StrCat(AsAbsl(GroupSourceName(key.source)),
@@ -74,14 +74,14 @@ absl::StatusOr<PodGroupSpec> GroupRegistry::ResolveGroup(
 }
 
 std::optional<nlohmann::json> GroupRegistry::GroupObject(const GroupKey& key) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = groups_.find(key);
   if (it == groups_.end()) return std::nullopt;
   return it->second.object;
 }
 
 std::optional<QueueSpec> GroupRegistry::FindQueue(std::string_view name) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (auto it = watched_queues_.find(name); it != watched_queues_.end()) return it->second;
   if (auto it = configured_queues_.find(name); it != configured_queues_.end()) {
     return it->second;
@@ -90,7 +90,7 @@ std::optional<QueueSpec> GroupRegistry::FindQueue(std::string_view name) const {
 }
 
 std::vector<QueueSpec> GroupRegistry::Queues() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, QueueSpec, std::less<>> all = watched_queues_;
   for (const auto& [name, queue] : configured_queues_) all.try_emplace(name, queue);
   std::vector<QueueSpec> queues;
@@ -100,7 +100,7 @@ std::vector<QueueSpec> GroupRegistry::Queues() const {
 }
 
 bool GroupRegistry::queues_in_use() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return !watched_queues_.empty() || !configured_queues_.empty();
 }
 

@@ -8,6 +8,7 @@
 #define GPULET_GANG_GROUP_REGISTRY_H_
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "gang/group_key.h"
 #include "gang/pod_group.h"
 #include "gang/pod_membership.h"
@@ -62,7 +62,9 @@ class GroupRegistry {
     nlohmann::json object;
   };
 
-  mutable absl::Mutex mu_;
+  // std::mutex rather than absl::Mutex: Debian's abseil is not built with
+  // ThreadSanitizer, which then cannot see absl::Mutex's synchronisation.
+  mutable std::mutex mu_;
   std::map<GroupKey, Known> groups_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, QueueSpec, std::less<>> watched_queues_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, QueueSpec, std::less<>> configured_queues_ ABSL_GUARDED_BY(mu_);

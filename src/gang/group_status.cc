@@ -102,6 +102,7 @@ const char* ApiOf(GroupSource source) {
 
 std::optional<nlohmann::json> VolcanoStatusUpdate(const nlohmann::json& object,
                                                   const GroupObservation& observation) {
+  if (!object.is_object()) return std::nullopt;
   const nlohmann::json* old_status = JsonAt(object, {"status"});
   nlohmann::json status = old_status != nullptr && old_status->is_object()
                               ? *old_status
@@ -145,6 +146,7 @@ std::optional<nlohmann::json> VolcanoStatusUpdate(const nlohmann::json& object,
 
 std::optional<nlohmann::json> SchedulerPluginsStatusPatch(
     const nlohmann::json& object, const GroupObservation& observation) {
+  if (!object.is_object()) return std::nullopt;
   nlohmann::json wanted = {{"phase", PluginsPhase(observation.state)},
                            {"running", observation.running},
                            {"succeeded", observation.succeeded},

@@ -40,14 +40,16 @@ struct GroupObservation {
 };
 
 // `object` (a Volcano PodGroup) with its status set from `observation`,
-// for a PUT; nullopt when the status would not change. Conditions of
+// for a PUT; nullopt when the status would not change or `object` is not
+// an object. Conditions of
 // other types are kept; a condition whose type, status, reason and message
 // are unchanged keeps its time.
 std::optional<nlohmann::json> VolcanoStatusUpdate(const nlohmann::json& object,
                                                   const GroupObservation& observation);
 
 // A merge patch of a scheduler-plugins PodGroup's /status from
-// `observation`; nullopt when nothing would change.
+// `observation`; nullopt when nothing would change or `object` is not an
+// object.
 std::optional<nlohmann::json> SchedulerPluginsStatusPatch(
     const nlohmann::json& object, const GroupObservation& observation);
 

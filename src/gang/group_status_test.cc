@@ -90,6 +90,14 @@ TEST(VolcanoStatusUpdateTest, MalformedStatusIsReplaced) {
   EXPECT_TRUE((*update)["status"]["conditions"].is_array());
 }
 
+TEST(VolcanoStatusUpdateTest, NotAnObjectIsLeftAlone) {
+  for (const nlohmann::json& bad : {nlohmann::json("fvid"), nlohmann::json::array(),
+                                    nlohmann::json(3), nlohmann::json()}) {
+    EXPECT_FALSE(VolcanoStatusUpdate(bad, Waiting("NotEnoughPods")));
+    EXPECT_FALSE(SchedulerPluginsStatusPatch(bad, Waiting("NotEnoughPods")));
+  }
+}
+
 TEST(SchedulerPluginsStatusPatchTest, PatchesOnlyWhatChanged) {
   GroupObservation scheduling;
   scheduling.state = GroupState::kScheduling;
