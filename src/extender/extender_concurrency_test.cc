@@ -111,13 +111,7 @@ void RunStress(const std::string& policy) {
   for (const auto& [uuid, milli] : milli_by_gpu) {
     EXPECT_LE(milli, 1000) << uuid << " handed out twice";
   }
-  int64_t used = 0;
-  // Held for the loop: a temporary's snapshot would be freed before it.
-  std::shared_ptr<const sched::Snapshot> snapshot = model.ledger().snapshot();
-  for (const auto& node : snapshot->nodes) {
-    used += node->gpu_used_total();
-  }
-  EXPECT_EQ(used, total);
+  EXPECT_EQ(testing::UsedGpuMilli(model), total);
   EXPECT_EQ(extender->grants().size(), bound.load());
   EXPECT_EQ(static_cast<int>(api.bound.size()), bound.load());
 }

@@ -132,13 +132,7 @@ TEST_F(ExtenderE2eTest, ApiServerErrorsAnswerErrorAndLeakNothing) {
       "POST", "/api/v1/namespaces/default/pods/q/binding", 1, 409);
   EXPECT_THAT(Bind("q", node), HasSubstr("binding"));
   EXPECT_EQ(extender_->grants().size(), 0);
-  int64_t used = 0;
-  // Held for the loop: a temporary's snapshot would be freed before it.
-  std::shared_ptr<const sched::Snapshot> snapshot = model_.ledger().snapshot();
-  for (const auto& state : snapshot->nodes) {
-    used += state->gpu_used_total();
-  }
-  EXPECT_EQ(used, 0);
+  EXPECT_EQ(testing::UsedGpuMilli(model_), 0);
 }
 
 TEST_F(ExtenderE2eTest, DeletedPodGivesItsGrantBack) {

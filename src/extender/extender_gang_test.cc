@@ -100,15 +100,7 @@ class ExtenderGangTest : public ::testing::Test {
     extender_->OnPodEvent("MODIFIED", pod);
   }
 
-  int64_t UsedMilli() {
-    int64_t used = 0;
-    // Held for the loop: a temporary's snapshot would be freed before it.
-    std::shared_ptr<const sched::Snapshot> snapshot = model_.ledger().snapshot();
-    for (const auto& node : snapshot->nodes) {
-      used += node->gpu_used_total();
-    }
-    return used;
-  }
+  int64_t UsedMilli() { return testing::UsedGpuMilli(model_); }
 
   static std::string AnyReason(const ExtenderFilterResult& result) {
     return result.failed_nodes.empty() ? "" : result.failed_nodes.begin()->second;

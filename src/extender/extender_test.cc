@@ -48,15 +48,7 @@ class ExtenderTest : public ::testing::Test {
     return args;
   }
 
-  int64_t UsedMilli() {
-    int64_t used = 0;
-    // Held for the loop: a temporary's snapshot would be freed before it.
-    std::shared_ptr<const sched::Snapshot> snapshot = model_.ledger().snapshot();
-    for (const auto& node : snapshot->nodes) {
-      used += node->gpu_used_total();
-    }
-    return used;
-  }
+  int64_t UsedMilli() { return testing::UsedGpuMilli(model_); }
 
   ClusterModel model_;
   FakeClusterApi api_;

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "extender/cluster_api.h"
+#include "extender/cluster_model.h"
 #include "handoff/annotations.h"
 #include "handoff/node_gpus.h"
 #include "nlohmann/json.hpp"
@@ -115,6 +116,15 @@ class FakeClusterApi : public ClusterApi {
   std::map<std::string, std::string> bound;
   std::vector<std::string> calls;
 };
+
+// Milli-GPU the model's ledger holds over every node. The snapshot is held
+// for the loop: a temporary's would be freed before the loop ran.
+inline int64_t UsedGpuMilli(ClusterModel& model) {
+  std::shared_ptr<const sched::Snapshot> snapshot = model.ledger().snapshot();
+  int64_t used = 0;
+  for (const auto& node : snapshot->nodes) used += node->gpu_used_total();
+  return used;
+}
 
 }  // namespace gpulet::extender::testing
 
