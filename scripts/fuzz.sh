@@ -68,7 +68,7 @@ for target in "${targets[@]}"; do
   if ((rc != 0)) || [[ -n $artifacts ]]; then
     result="FAILED rc=$rc ${artifacts:-(see $log)}"
     failed=1
-    grep -m 5 -E 'ERROR: |runtime error|==[0-9]+==|Test unit written' "$log" >&2 || true
+    grep -m 8 -E 'ERROR: |runtime error|==[0-9]+==|Test unit written|terminate called|what\(\)' "$log" >&2 || true
   fi
   rows+=("$(printf '%-22s %7s %12s %9s %7s %8s %8s  %s' "$target" "$((SECONDS - start))" \
     "$(final_stat number_of_executed_units "$log")" "$(final_stat average_exec_per_sec "$log")" \

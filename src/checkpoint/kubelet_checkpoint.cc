@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/json_fields.h"
 #include "base/absl_string_view.h"
 
 namespace gpulet::checkpoint {
@@ -52,18 +53,19 @@ absl::StatusOr<std::vector<std::string>> ParseCheckpointAnswer(const nlohmann::j
 
 std::string KubeletUrlForNode(const nlohmann::json& node, int port) {
   std::string internal_ip, hostname;
-  const nlohmann::json addresses =
-      node.value("/status/addresses"_json_pointer, nlohmann::json::array());
-  for (const nlohmann::json& a : addresses) {
-    if (!a.is_object()) continue;
-    std::string* slot = a.value("type", "") == "InternalIP" ? &internal_ip
-                        : a.value("type", "") == "Hostname" ? &hostname
-                                                              : nullptr;
-    if (slot != nullptr && slot->empty()) *slot = a.value("address", "");
+  if (const nlohmann::json* addresses = JsonAt(node, {"status", "addresses"});
+      addresses != nullptr && addresses->is_array()) {
+    for (const nlohmann::json& a : *addresses) {
+      const std::string type = StringAt(a, {"type"});
+      std::string* slot = type == "InternalIP" ? &internal_ip
+                          : type == "Hostname" ? &hostname
+                                               : nullptr;
+      if (slot != nullptr && slot->empty()) *slot = StringAt(a, {"address"});
+    }
   }
   std::string address = !internal_ip.empty() ? internal_ip
                         : !hostname.empty()  ? hostname
-                                             : node.value("/metadata/name"_json_pointer, "");
+                                             : StringAt(node, {"metadata", "name"});
   if (address.find(':') != std::string::npos) address = "[" + address + "]";  // IPv6
   return absl::StrCat("https://", address, ":", port);
 }

@@ -196,5 +196,19 @@ TEST(KubeletUrlForNodeTest, PrefersInternalIp) {
             "https://n1:10250");
 }
 
+TEST(KubeletUrlForNodeTest, FieldsOfTheWrongTypeReadAsAbsent) {
+  for (const char* text : {
+           R"({"metadata":{"name":"n1"},"status":{"addresses":[{"type":1,"address":"x"}]}})",
+           R"({"metadata":{"name":"n1"},"status":{"addresses":[{"type":"InternalIP","address":5}]}})",
+           R"({"metadata":{"name":"n1"},"status":{"addresses":"10.0.0.5"}})",
+           R"({"metadata":{"name":"n1"},"status":[1]})",
+       }) {
+    EXPECT_EQ(KubeletUrlForNode(nlohmann::json::parse(text), 10250), "https://n1:10250") << text;
+  }
+  EXPECT_EQ(KubeletUrlForNode(nlohmann::json::parse(R"({"metadata":{"name":7}})"), 1),
+            "https://:1");
+  EXPECT_EQ(KubeletUrlForNode(nlohmann::json::parse("[]"), 1), "https://:1");
+}
+
 }  // namespace
 }  // namespace gpulet::checkpoint

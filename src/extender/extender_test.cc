@@ -10,6 +10,7 @@
 namespace gpulet::extender {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::FakeClusterApi;
@@ -218,6 +219,13 @@ TEST_F(ExtenderTest, BadFilterRequestsGetAnErrorAndReserveNothing) {
   nlohmann::json no_uid = PodObject("p", 1);
   no_uid["metadata"].erase("uid");
   EXPECT_THAT(extender_->Filter(Args(no_uid, {"n0"})).error, HasSubstr("uid"));
+  // Fields of the wrong type are errors that name the container, never
+  // exceptions.
+  nlohmann::json numbered = PodObject("p", 1);
+  numbered["spec"]["containers"][0]["name"] = 7;
+  numbered["spec"]["containers"][0]["resources"]["requests"]["memory"] = true;
+  EXPECT_THAT(extender_->Filter(Args(numbered, {"n0"})).error,
+              AllOf(HasSubstr("container \"#0\""), HasSubstr("memory")));
   nlohmann::json milli = PodObject("p", 1, 1500);
   EXPECT_NE(extender_->Filter(Args(milli, {"n0"})).error, "");
   EXPECT_EQ(extender_->grants().size(), 0);

@@ -1,6 +1,7 @@
 #include "extender/kube_cluster_api.h"
 
 #include "base/absl_format.h"
+#include "base/json_fields.h"
 #include "spdlog/spdlog.h"
 
 namespace gpulet::extender {
@@ -46,9 +47,8 @@ ClusterSync::ClusterSync(kube::Client* client, ClusterModel* model,
   nodes_ = std::make_unique<kube::Watcher>(
       client, nodes, [this](kube::WatchEventType type, const nlohmann::json& node) {
         if (type == kube::WatchEventType::kDeleted) {
-          auto metadata = node.find("metadata");
-          if (metadata != node.end() && metadata->is_object()) {
-            model_->RemoveNode(metadata->value("name", ""));
+          if (std::string name = StringAt(node, {"metadata", "name"}); !name.empty()) {
+            model_->RemoveNode(name);
           }
           return;
         }

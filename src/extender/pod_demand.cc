@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/json_fields.h"
 #include "base/status_macros.h"
 #include "handoff/quantity.h"
 
@@ -82,11 +83,14 @@ absl::Status AddCpuAndMemory(const Json& pod, PodDemand& demand) {
   if (containers == nullptr) {
     return absl::InvalidArgumentError("pod has no spec.containers list");
   }
-  for (const Json& container : *containers) {
+  for (size_t i = 0; i < containers->size(); ++i) {
+    const Json& container = (*containers)[i];
     if (!container.is_object()) {
       return absl::InvalidArgumentError("spec.containers[] must be objects");
     }
-    std::string name = container.value("name", "");
+    // Named as handoff::ParsePodGpuRequests names it in its errors.
+    std::string name = StringAt(container, {"name"});
+    if (name.empty()) name = absl::StrCat("#", i);
     ASSIGN_OR_RETURN(std::optional<handoff::Quantity> cpu,
                      ContainerQuantity(container, "cpu", name));
     ASSIGN_OR_RETURN(std::optional<handoff::Quantity> memory,
