@@ -53,7 +53,9 @@ void InvariantChecker::SetLayout(Layout layout) {
 void InvariantChecker::BeginGpuFault(int gpu) {
   std::lock_guard lock(mu_);
   GpuFault& fault = faults_[gpu];
-  fault = GpuFault{.active = true, .quiet_since = Clock::now()};
+  fault = GpuFault{};
+  fault.active = true;
+  fault.quiet_since = Clock::now();
 }
 
 void InvariantChecker::EndGpuFault(int gpu) {
@@ -121,7 +123,7 @@ void InvariantChecker::CheckHealth(Clock::time_point now) {
       bool in_window = fault.active || now < fault.quiet_since + options_.recovery_window;
       if (device.health() != "Healthy") {
         unhealthy.insert(*gpu);
-        if (in_window) fault.seen_unhealthy = true;
+        if (in_window) fault.seen_unhealthy.insert(device.id());
         bool faulted_lately = fault.active || now < fault.quiet_since +
                                                         options_.recovery_window + kHealthSlack;
         if (!faulted_lately && !spurious_reported_.contains(*gpu)) {
@@ -133,7 +135,7 @@ void InvariantChecker::CheckHealth(Clock::time_point now) {
       }
       bool early = fault.active || now + kEarlySlack < fault.quiet_since +
                                                            options_.recovery_window;
-      if (fault.seen_unhealthy && early && !fault.reported) {
+      if (early && !fault.reported && fault.seen_unhealthy.contains(device.id())) {
         fault.reported = true;
         ViolateLocked(kHealthyEarly, absl::StrCat(device.id(), " of GPU ", *gpu,
                                                   " is Healthy again inside the window"));

@@ -90,7 +90,10 @@ class InvariantChecker {
  private:
   struct GpuFault {
     bool active = false;
-    bool seen_unhealthy = false;
+    // The devices seen Unhealthy in this episode. Each resource has its own
+    // stream, so one device may still show Healthy while another already
+    // shows the fault; only a device that was Unhealthy can recover early.
+    std::set<std::string> seen_unhealthy;
     bool reported = false;  // one report per episode
     Clock::time_point quiet_since{};  // the fault's last event
   };

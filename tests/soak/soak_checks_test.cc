@@ -143,6 +143,36 @@ TEST_F(InvariantCheckerTest, HealthyInsideTheWindowIsEarlyAndUnhealthyWithoutAFa
   EXPECT_EQ(Count(kSpuriousUnhealthy), 1);
 }
 
+// Each resource's stream shows the fault when its own update arrives: a
+// device still Healthy in a stream not yet updated has not recovered.
+TEST_F(InvariantCheckerTest, AStreamNotYetUpdatedIsNotAnEarlyRecovery) {
+  std::vector<std::string> migs;
+  for (const auto& [uuid, gpu] : layouts_[0].gpu_of) {
+    if (gpu == 2 && uuid.starts_with("MIG-")) migs.push_back(uuid);
+  }
+  ASSERT_GE(migs.size(), 2u);
+  auto mig_list = [](const std::string& uuid, const std::string& health) {
+    v1beta1::ListAndWatchResponse list;
+    v1beta1::Device* device = list.add_devices();
+    device->set_id(uuid);
+    device->set_health(health);
+    return list;
+  };
+  checker_->OnList("nvidia.com/mig-a", mig_list(migs[0], "Healthy"));
+  checker_->OnList("nvidia.com/mig-b", mig_list(migs[1], "Healthy"));
+  checker_->BeginGpuFault(2);
+  checker_->EndGpuFault(2);
+  checker_->OnList("nvidia.com/mig-a", mig_list(migs[0], "Unhealthy"));
+  checker_->Poll();  // mig-b's update is still on its way
+  checker_->OnList("nvidia.com/mig-b", mig_list(migs[1], "Unhealthy"));
+  checker_->Poll();
+  EXPECT_EQ(Count(kHealthyEarly), 0);
+  // Once Unhealthy, Healthy again inside the window is early.
+  checker_->OnList("nvidia.com/mig-b", mig_list(migs[1], "Healthy"));
+  checker_->Poll();
+  EXPECT_EQ(Count(kHealthyEarly), 1);
+}
+
 TEST_F(InvariantCheckerTest, HealthyAfterTheWindowIsOnTime) {
   checker_->BeginGpuFault(1);
   checker_->EndGpuFault(1);
