@@ -63,8 +63,16 @@ absl::StatusOr<std::optional<ControlCommand>> ParseControlCommand(
     c.double_bit = w.size() < 3 || w[2] == "double";
     return c;
   }
+  if (verb == "process") {
+    c.kind = ControlCommand::Kind::kProcess;
+    if (w.size() != 4 || !absl::SimpleAtoi(w[2], &c.pid) || c.pid == 0 ||
+        !absl::SimpleAtoi(w[3], &c.memory_mib) || c.memory_mib > (uint64_t{1} << 40)) {
+      return Malformed(line, "expected process <target> <pid> <MiB>");
+    }
+    return c;
+  }
   if (verb != "xid") {
-    return Malformed(line, "unknown command (xid, ecc, lost, restore, reload)");
+    return Malformed(line, "unknown command (xid, ecc, lost, restore, reload, process)");
   }
   c.kind = ControlCommand::Kind::kXid;
   if (w.size() < 3 || !absl::SimpleAtoi(w[2], &c.xid)) {

@@ -9,6 +9,8 @@
 //   lost <gpu>                                 the GPU falls off the bus
 //   restore <gpu>                              it answers again
 //   reload [<profile name or path>]            re-read the machine profile
+//   process <target> <pid> <MiB>               a CUDA process on the device
+//                                              holds MiB (0: it has none)
 //
 // where <target> is a GPU index, a GPU UUID or a MIG device UUID and <gpu>
 // a GPU index or UUID. '#' starts a comment.
@@ -30,7 +32,7 @@
 namespace gpulet::mock {
 
 struct ControlCommand {
-  enum class Kind { kXid, kEcc, kLost, kRestore, kReload };
+  enum class Kind { kXid, kEcc, kLost, kRestore, kReload, kProcess };
   Kind kind = Kind::kXid;
   std::string target;          // GPU index, GPU UUID or MIG UUID
   uint64_t xid = 0;            // kXid
@@ -38,6 +40,8 @@ struct ControlCommand {
   std::optional<uint32_t> gi;  // kXid: explicit MIG instance ids
   std::optional<uint32_t> ci;
   std::string source;  // kReload: new profile name or path; empty: same
+  uint32_t pid = 0;         // kProcess
+  uint64_t memory_mib = 0;  // kProcess; 0 removes the process
 };
 
 // Parses one line. Blank and comment-only lines give std::nullopt;

@@ -6,6 +6,7 @@
 // capability, architecture, brand, PCI info, NUMA node) and what is their
 // own (name, UUID, index, memory); minor number and serial are physical-GPU
 // only.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -22,6 +23,8 @@ using gpulet::mock::Accept;
 using gpulet::mock::CopyString;
 using gpulet::mock::GpuProfile;
 using gpulet::mock::MockDriver;
+using gpulet::mock::MigDeviceProfile;
+using gpulet::mock::MockProcess;
 
 namespace {
 
@@ -251,6 +254,31 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(
   memory->reserved = m.reserved;
   memory->free = m.free;
   memory->used = m.used;
+  return NVML_SUCCESS;
+}
+
+// A MIG device lists the processes placed on it; its GPU lists those of
+// the GPU and of all its MIG devices, as the driver does for a privileged
+// caller.
+GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(
+    nvmlDevice_t device, unsigned int* infoCount, nvmlProcessInfo_t* infos) {
+  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
+  if (infoCount == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
+  std::vector<nvmlProcessInfo_t> found;
+  for (const MockProcess& p : call.driver().processes()) {
+    if (p.gpu != d->gpu_index) continue;
+    if (d->is_mig) {
+      const MigDeviceProfile& m =
+          call.machine().profile().gpus[d->gpu_index].mig.devices[d->mig_index];
+      if (p.gi != m.gpu_instance_id || p.ci != m.compute_instance_id) continue;
+    }
+    found.push_back({p.pid, p.memory_bytes, p.gi, p.ci});
+  }
+  const unsigned int room = *infoCount;
+  *infoCount = static_cast<unsigned int>(found.size());
+  if (found.empty()) return NVML_SUCCESS;
+  if (infos == nullptr || room < found.size()) return NVML_ERROR_INSUFFICIENT_SIZE;
+  std::copy(found.begin(), found.end(), infos);
   return NVML_SUCCESS;
 }
 

@@ -310,7 +310,7 @@ absl::StatusOr<MachineProfile> ParseMachineProfile(std::string_view yaml,
   return m;
 }
 
-absl::StatusOr<MachineProfile> LoadMachineProfile(
+absl::StatusOr<ProfileSource> ReadMachineProfileSource(
     std::string_view name_or_path_std) {
   const absl::string_view name_or_path(name_or_path_std.data(),
                                        name_or_path_std.size());
@@ -318,16 +318,21 @@ absl::StatusOr<MachineProfile> LoadMachineProfile(
       absl::EndsWith(name_or_path, ".yaml")) {
     std::string path(name_or_path);
     ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-    return ParseMachineProfile(text, path);
+    return ProfileSource{std::move(text), path};
   }
   for (const EmbeddedMachine& e : EmbeddedMachines()) {
     if (absl::string_view(e.name.data(), e.name.size()) == name_or_path) {
-      return ParseMachineProfile(e.yaml, std::string(e.name) + ".yaml");
+      return ProfileSource{std::string(e.yaml), std::string(e.name) + ".yaml"};
     }
   }
   return absl::NotFoundError(absl::StrCat(
       "no shipped machine profile named \"", name_or_path,
       "\" (and it is not a path to a .yaml file)"));
+}
+
+absl::StatusOr<MachineProfile> LoadMachineProfile(std::string_view name_or_path) {
+  ASSIGN_OR_RETURN(ProfileSource source, ReadMachineProfileSource(name_or_path));
+  return ParseMachineProfile(source.yaml, source.file_name);
 }
 
 std::vector<std::string> ShippedMachineProfileNames() {

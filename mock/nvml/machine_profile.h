@@ -124,9 +124,16 @@ struct MachineProfile {
 absl::StatusOr<MachineProfile> ParseMachineProfile(std::string_view yaml,
                                                    std::string_view file_name);
 
-// Loads `name_or_path`: a shipped profile name ("dgx-h100") or, if it
-// contains a '/' or ends in ".yaml", a file. NotFound for an unknown name or
-// a missing file; otherwise as ParseMachineProfile.
+// The YAML text of `name_or_path` — a shipped profile name ("dgx-h100") or,
+// if it contains a '/' or ends in ".yaml", a file — and the file name its
+// errors are labelled with. NotFound for an unknown name or a missing file.
+struct ProfileSource {
+  std::string yaml;
+  std::string file_name;
+};
+absl::StatusOr<ProfileSource> ReadMachineProfileSource(std::string_view name_or_path);
+
+// ReadMachineProfileSource, then ParseMachineProfile.
 absl::StatusOr<MachineProfile> LoadMachineProfile(std::string_view name_or_path);
 
 // The names of the profiles built into the library, sorted.

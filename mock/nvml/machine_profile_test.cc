@@ -186,11 +186,18 @@ TEST(ControlCommand, ParsesTheGrammar) {
   EXPECT_FALSE(c->double_bit);
   ASSERT_OK_AND_ASSIGN(c, ParseControlCommand("reload /tmp/m.yaml"));
   EXPECT_EQ(c->source, "/tmp/m.yaml");
+  ASSERT_OK_AND_ASSIGN(c, ParseControlCommand("process MIG-1 4242 512"));
+  EXPECT_EQ(c->kind, ControlCommand::Kind::kProcess);
+  EXPECT_EQ(c->target, "MIG-1");
+  EXPECT_EQ(c->pid, 4242u);
+  EXPECT_EQ(c->memory_mib, 512u);
   ASSERT_OK_AND_ASSIGN(c, ParseControlCommand("# only a comment"));
   EXPECT_FALSE(c.has_value());
   for (const char* bad : {"xid", "xid 3", "xid 3 abc", "xid 3 4 gi=1",
                           "xid 3 4 foo=1", "ecc 1 triple", "lost", "lost 1 2",
-                          "reload a b", "explode 1"}) {
+                          "reload a b", "explode 1", "process 0", "process 0 12",
+                          "process 0 0 5", "process 0 -1 5", "process 0 12 -5",
+                          "process 0 12 5 6", "process 0 12 99999999999999"}) {
     EXPECT_THAT(ParseControlCommand(bad),
                 StatusIs(absl::StatusCode::kInvalidArgument))
         << bad;

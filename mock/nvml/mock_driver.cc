@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 
 namespace gpulet::mock {
 namespace {
@@ -79,13 +80,16 @@ nvmlReturn_t MockDriver::Shutdown() {
 nvmlReturn_t MockDriver::LoadLocked() {
   source_ = EnvOr("GPULET_MOCK_MACHINE", kDefaultMachine);
   if (source_ == "none") return NVML_ERROR_DRIVER_NOT_LOADED;
-  absl::StatusOr<MachineProfile> profile = LoadMachineProfile(source_);
+  absl::StatusOr<MachineProfile> profile = ProfileLocked(source_);
   if (!profile.ok()) {
     ReportOnceLocked(std::string(profile.status().message()));
     return NVML_ERROR_UNKNOWN;
   }
   machine_.Apply(*std::move(profile));
   lost_.resize(machine_.gpu_count(), false);
+  // Processes are what the control file says from here on: a new client
+  // reads the file from its start and places them again.
+  processes_.clear();
   std::string control = EnvOr("GPULET_MOCK_CONTROL", "");
   if (control != control_path_) {
     control_path_ = control;
@@ -166,9 +170,23 @@ void MockDriver::InjectLocked(const ControlCommand& c) {
   }
 }
 
+absl::StatusOr<MachineProfile> MockDriver::ProfileLocked(const std::string& source) {
+  constexpr size_t kMaxParsed = 8;
+  ASSIGN_OR_RETURN(ProfileSource text, ReadMachineProfileSource(source));
+  if (auto it = parsed_.find(text.yaml); it != parsed_.end()) {
+    MachineProfile copy = it->second;
+    copy.file_name = text.file_name;
+    return copy;
+  }
+  ASSIGN_OR_RETURN(MachineProfile profile, ParseMachineProfile(text.yaml, text.file_name));
+  if (parsed_.size() >= kMaxParsed) parsed_.clear();
+  parsed_.emplace(std::move(text.yaml), profile);
+  return profile;
+}
+
 void MockDriver::ReloadLocked(const std::string& source) {
   if (!source.empty()) source_ = source;
-  absl::StatusOr<MachineProfile> profile = LoadMachineProfile(source_);
+  absl::StatusOr<MachineProfile> profile = ProfileLocked(source_);
   if (!profile.ok()) {
     // Like a bad config, a bad profile changes nothing.
     ReportOnceLocked(std::string(profile.status().message()));
@@ -179,6 +197,18 @@ void MockDriver::ReloadLocked(const std::string& source) {
   for (uint32_t gpu : changed) {
     EmitLocked(gpu, nvmlEventMigConfigChange, 0, kNoInstance, kNoInstance);
   }
+}
+
+void MockDriver::PlaceProcessLocked(const ControlCommand& c) {
+  uint32_t gi = kNoInstance, ci = kNoInstance;
+  int gpu = FindGpuLocked(c.target, /*allow_mig=*/true, &gi, &ci);
+  if (gpu < 0) return;
+  std::erase_if(processes_, [&](const MockProcess& p) {
+    return p.gpu == static_cast<uint32_t>(gpu) && p.gi == gi && p.ci == ci && p.pid == c.pid;
+  });
+  if (c.memory_mib == 0) return;
+  processes_.push_back(
+      {static_cast<uint32_t>(gpu), gi, ci, c.pid, c.memory_mib * 1024 * 1024});
 }
 
 void MockDriver::ApplyLocked(const ControlCommand& c) {
@@ -203,6 +233,9 @@ void MockDriver::ApplyLocked(const ControlCommand& c) {
     }
     case ControlCommand::Kind::kReload:
       ReloadLocked(c.source);
+      return;
+    case ControlCommand::Kind::kProcess:
+      PlaceProcessLocked(c);
       return;
   }
 }

@@ -18,6 +18,7 @@
 #define GPULET_MOCK_NVML_MOCK_DRIVER_H_
 
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,6 +36,15 @@ namespace gpulet::mock {
 // Which handles a call accepts. A physical-GPU-only call given a MIG handle,
 // or a MIG-only call given a GPU handle, answers NVML_ERROR_NOT_SUPPORTED.
 enum class Accept { kAny, kGpu, kMig };
+
+// A CUDA process placed on a device by the `process` control command.
+struct MockProcess {
+  uint32_t gpu = 0;
+  uint32_t gi = 0xFFFFFFFF;  // the MIG device's instance ids, or none
+  uint32_t ci = 0xFFFFFFFF;
+  uint32_t pid = 0;
+  uint64_t memory_bytes = 0;
+};
 
 class MockDriver {
  public:
@@ -70,6 +80,9 @@ class MockDriver {
   // Under the lock (through a Call):
   bool IsLost(uint32_t gpu_index) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   EventHub& events() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return events_; }
+  const std::vector<MockProcess>& processes() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return processes_;
+  }
   // Waits up to `timeout_ms` for an event on `set`, releasing the lock while
   // it sleeps. `legacy` writes only the fields of the v1 nvmlEventData_t.
   nvmlReturn_t WaitLocked(Call& call, nvmlEventSet_t set,
@@ -84,6 +97,14 @@ class MockDriver {
   void ApplyLocked(const ControlCommand& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void InjectLocked(const ControlCommand& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReloadLocked(const std::string& source)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void PlaceProcessLocked(const ControlCommand& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The profile `source` names, parsed once per distinct text: a test that
+  // flips between layouts reloads often, and the mock lives in the client's
+  // process, whose memory a soak judges; parsing allocates some 7,000 YAML
+  // nodes from whichever thread made the call, which left each of its
+  // malloc arenas holding free, fragmented pages.
+  absl::StatusOr<MachineProfile> ProfileLocked(const std::string& source)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Resolves a GPU index or UUID; -1 (and a report) when there is none.
   int FindGpuLocked(const std::string& target, bool allow_mig, uint32_t* gi,
@@ -102,6 +123,8 @@ class MockDriver {
   MockMachine machine_ ABSL_GUARDED_BY(mu_);
   std::vector<bool> lost_ ABSL_GUARDED_BY(mu_);
   EventHub events_ ABSL_GUARDED_BY(mu_);
+  std::vector<MockProcess> processes_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, MachineProfile> parsed_ ABSL_GUARDED_BY(mu_);  // by YAML text
   std::string control_path_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<ControlFile> control_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> reported_ ABSL_GUARDED_BY(mu_);

@@ -253,6 +253,7 @@ TEST(Hetero, TopologySeparatesTheA100PairFromTheT4s) {
   nvmlEnableState_t state{};
   EXPECT_EQ(nvml.nvmlDeviceGetNvLinkState(d[2], 0, &state),
             NVML_ERROR_NOT_SUPPORTED);
+  EXPECT_EQ(nvml.nvmlShutdown(), NVML_SUCCESS);
 }
 
 // The library exports the NVML API of nvml_abi.h and nothing else, so its

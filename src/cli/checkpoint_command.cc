@@ -12,9 +12,13 @@
 #include "checkpoint/target_resolver.h"
 #include "cli/checkpoint_exit_code.h"
 #include "cli/checkpoint_pod_command.h"
+#include "cli/node_flags.h"
 #include "cli/text_table.h"
+#include "config/node_options.h"
+#include "inventory/node_source.h"
 #include "kube/client.h"
 #include "kube/client_config.h"
+#include "nvml/process_memory.h"
 
 namespace gpulet::cli {
 namespace {
@@ -127,7 +131,34 @@ absl::StatusOr<std::vector<checkpoint::ProcessReport>> SuspendUninterrupted(
   return checkpointer.Resume(pids);
 }
 
-int RunProcesses(Action action, const ProcessFlags& f, const Environment& env) {
+// What the driver says each process holds, read through the node's NVML
+// (found as `gpulet info` finds it, under --host-root). A node where NVML
+// cannot be read gets the table without the figures and one line saying
+// why: the processes' states matter more than their memory.
+std::optional<nvml::GpuMemoryReport> ReadGpuMemory(const ProcessFlags& f, const NodeFlags& node,
+                                                   const Environment& env) {
+  auto skip = [](const absl::Status& why) {
+    std::cerr << "gpulet checkpoint: GPU memory not shown: " << why.message() << "\n";
+    return std::nullopt;
+  };
+  absl::StatusOr<NodeOptions> options = ResolveNodeOptions(node, env);
+  if (!options.ok()) return skip(options.status());
+  absl::StatusOr<hostfs::HostView> base = f.host_root == "/"
+                                              ? absl::StatusOr<hostfs::HostView>(hostfs::HostView())
+                                              : hostfs::HostView::AtPrefix(f.host_root);
+  if (!base.ok()) return skip(base.status());
+  absl::StatusOr<inventory::NodeSource> source = inventory::NodeSource::Open(*options, *base);
+  if (!source.ok()) return skip(source.status());
+  absl::StatusOr<nvml::GpuMemoryReport> report = nvml::GpuMemoryByProcess(source->nvml());
+  if (!report.ok()) return skip(report.status());
+  for (const std::string& gpu : report->unreadable) {
+    std::cerr << "gpulet checkpoint: GPU memory incomplete: " << gpu << "\n";
+  }
+  return *std::move(report);
+}
+
+int RunProcesses(Action action, const ProcessFlags& f, const NodeFlags& node,
+                 const Environment& env) {
   const std::string_view verb = VerbOf(action);
   // Only a suspend holds the signals back (a resume or status that hangs in
   // the tool must stay interruptible). Before any thread exists, so that
@@ -162,7 +193,8 @@ int RunProcesses(Action action, const ProcessFlags& f, const Environment& env) {
       break;
   }
   if (!reports.ok()) return Fail(verb, CheckpointStep::kAct, reports.status());
-  std::cout << RenderProcessReports(*reports);
+  std::optional<nvml::GpuMemoryReport> memory = ReadGpuMemory(f, node, env);
+  std::cout << RenderProcessReports(*reports, memory ? &*memory : nullptr);
   return interrupted ? kCheckpointInterrupted : kCheckpointOk;
 }
 
@@ -171,18 +203,40 @@ void AddProcessCommand(CLI::App& parent, Action action, const char* help,
   CLI::App* cmd = parent.add_subcommand(std::string(VerbOf(action)), help);
   auto flags = std::make_shared<ProcessFlags>();
   DeclareFlags(*cmd, *flags);
-  cmd->callback([&runner, flags, env, action] {
-    runner = [flags, env, action] { return RunProcesses(action, *flags, *env); };
+  // The NVML the GPU memory column is read from.
+  auto node = std::make_shared<NodeFlagSet>(*cmd);
+  cmd->callback([&runner, flags, node, env, action] {
+    runner = [flags, node, env, action] {
+      return RunProcesses(action, *flags, node->Parsed(), *env);
+    };
   });
 }
 
 }  // namespace
 
-std::string RenderProcessReports(const std::vector<checkpoint::ProcessReport>& reports) {
+namespace {
+
+std::string GpuMemoryCell(pid_t pid, const nvml::GpuMemoryReport* memory) {
+  if (memory == nullptr) return "-";
+  auto it = memory->by_pid.find(static_cast<uint32_t>(pid));
+  if (it == memory->by_pid.end()) {
+    // Not on any GPU the driver answered for; unknown if one did not.
+    return memory->unreadable.empty() ? "0 MiB" : "-";
+  }
+  if (!it->second.used_bytes) return "?";
+  constexpr uint64_t kMiB = 1024 * 1024;
+  return std::to_string((*it->second.used_bytes + kMiB - 1) / kMiB) + " MiB";
+}
+
+}  // namespace
+
+std::string RenderProcessReports(const std::vector<checkpoint::ProcessReport>& reports,
+                                 const nvml::GpuMemoryReport* memory) {
   TextTable table({"PID", "STATE", "RESTORE TID", "GPU MEMORY", "ERROR"});
   for (const checkpoint::ProcessReport& r : reports) {
     table.AddRow({std::to_string(r.pid), std::string(checkpoint::CudaStateName(r.state)),
-                  r.restore_tid > 0 ? std::to_string(r.restore_tid) : "-", "-",
+                  r.restore_tid > 0 ? std::to_string(r.restore_tid) : "-",
+                  GpuMemoryCell(r.pid, memory),
                   r.status.ok() ? "" : std::string(r.status.message())});
   }
   return table.Render();

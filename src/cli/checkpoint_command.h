@@ -7,6 +7,8 @@
 //                             [--timeout 10s] [--parallelism 64] [--kubeconfig F]
 //   gpulet checkpoint resume  (same flags)
 //   gpulet checkpoint status  (same flags)
+//   (each also takes the node flags of `gpulet info`: --nvml-library,
+//   --driver-root, ..., for the GPU memory column)
 //   gpulet checkpoint pod NS/NAME [--kubelet-url URL] [--kubelet-port 10250] ...
 //
 // suspend locks, then checkpoints, every CUDA process of the target, all in
@@ -26,15 +28,18 @@
 #include "CLI/CLI.hpp"
 #include "checkpoint/process_checkpointer.h"
 #include "cli/command.h"
+#include "nvml/process_memory.h"
 
 namespace gpulet::cli {
 
 void AddCheckpointCommand(CLI::App& app, const CommandContext& context, CommandRunner& runner);
 
 // The table `status`, `suspend` and `resume` print: PID, STATE, RESTORE
-// TID, GPU MEMORY ("-": the NVML wrapper has no per-process usage) and the
-// process's error, if any.
-std::string RenderProcessReports(const std::vector<checkpoint::ProcessReport>& reports);
+// TID, GPU MEMORY (what the driver says the process holds over all GPUs:
+// "0 MiB" when it is on none, "?" when the driver cannot tell, "-" without
+// `memory` or when a GPU could not be read) and the process's error, if any.
+std::string RenderProcessReports(const std::vector<checkpoint::ProcessReport>& reports,
+                                 const nvml::GpuMemoryReport* memory);
 
 }  // namespace gpulet::cli
 

@@ -166,6 +166,18 @@ typedef struct nvmlMemory_v2_st {
 } nvmlMemory_v2_t;
 #define nvmlMemory_v2 NVML_STRUCT_VERSION(Memory, 2)
 
+/* nvmlDeviceGetComputeRunningProcesses_v3: one process with a CUDA context
+ * on the device. usedGpuMemory is NVML_VALUE_NOT_AVAILABLE when the driver
+ * cannot tell (e.g. without the privilege to see other users' processes);
+ * the instance ids are 0xFFFFFFFF outside MIG. */
+typedef struct nvmlProcessInfo_st {
+  unsigned int pid;
+  unsigned long long usedGpuMemory;
+  unsigned int gpuInstanceId;
+  unsigned int computeInstanceId;
+} nvmlProcessInfo_t;
+#define NVML_VALUE_NOT_AVAILABLE (~0ULL)
+
 /* nvmlDeviceGetAttributes_v2: for a MIG device, what its slice holds. */
 typedef struct nvmlDeviceAttributes_st {
   unsigned int multiprocessorCount;
@@ -363,6 +375,8 @@ typedef struct nvmlEventData_st {
   X(nvmlDeviceGetNumaNodeId, (nvmlDevice_t device, unsigned int* node))        \
   X(nvmlDeviceGetMemoryInfo, (nvmlDevice_t device, nvmlMemory_t* memory))      \
   X(nvmlDeviceGetMemoryInfo_v2, (nvmlDevice_t device, nvmlMemory_v2_t* memory))\
+  X(nvmlDeviceGetComputeRunningProcesses_v3,                                   \
+    (nvmlDevice_t device, unsigned int* infoCount, nvmlProcessInfo_t* infos))  \
   X(nvmlDeviceGetCudaComputeCapability,                                        \
     (nvmlDevice_t device, int* major, int* minor))                             \
   X(nvmlDeviceGetArchitecture,                                                 \

@@ -1,8 +1,9 @@
 #include "nvml/nvml_device.h"
 
-#include <utility>
-
+#include <algorithm>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -127,6 +128,37 @@ absl::StatusOr<MemoryInfo> NvmlDevice::Memory() const {
   info.free_bytes = memory.free;
   info.used_bytes = memory.used;
   return info;
+}
+
+absl::StatusOr<std::vector<ProcessInfo>> NvmlDevice::ComputeProcesses() const {
+  // The list can grow between the call that sizes it and the one that
+  // fills it; a few retries with room to spare cover a busy GPU.
+  unsigned int count = 0;
+  std::vector<nvmlProcessInfo_t> infos;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    infos.assign(count, nvmlProcessInfo_t{});
+    absl::Status status = GPULET_DEVICE_CALL(nvmlDeviceGetComputeRunningProcesses_v3, &count,
+                                             infos.empty() ? nullptr : infos.data());
+    if (status.ok()) {
+      infos.resize(std::min<size_t>(count, infos.size()));
+      std::vector<ProcessInfo> processes;
+      processes.reserve(infos.size());
+      for (const nvmlProcessInfo_t& info : infos) {
+        ProcessInfo process;
+        process.pid = info.pid;
+        if (info.usedGpuMemory != NVML_VALUE_NOT_AVAILABLE) {
+          process.used_memory_bytes = info.usedGpuMemory;
+        }
+        processes.push_back(process);
+      }
+      return processes;
+    }
+    // NVML_ERROR_INSUFFICIENT_SIZE, with `count` now what is needed.
+    if (status.code() != absl::StatusCode::kOutOfRange) return status;
+    count += 8;
+  }
+  return absl::UnavailableError(
+      absl::StrCat("the process list of ", description_, " kept growing while it was read"));
 }
 
 absl::StatusOr<ComputeCapability> NvmlDevice::CudaComputeCapability() const {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "nvml/nvml_abi.h"
@@ -48,6 +49,9 @@ class NvmlDevice {
 
   // Capabilities.
   absl::StatusOr<MemoryInfo> Memory() const;
+  // The processes with a CUDA context on this GPU or MIG device (on a
+  // MIG-enabled GPU, those of all its instances), in the driver's order.
+  absl::StatusOr<std::vector<ProcessInfo>> ComputeProcesses() const;
   absl::StatusOr<ComputeCapability> CudaComputeCapability() const;
   absl::StatusOr<nvmlDeviceArchitecture_t> Architecture() const;
   absl::StatusOr<nvmlBrandType_t> Brand() const;

@@ -2,17 +2,12 @@
 // wrapper's failure path.
 #include "nvml/nvml_device.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-
 #include "base/status_matchers.h"
 #include "gtest/gtest.h"
 #include "mock/nvml/machine_profile.h"
 #include "nvml/nvml_error.h"
 #include "nvml/nvml_instance.h"
+#include "nvml/testing/mock_nvml_test_base.h"
 
 namespace gpulet::nvml {
 namespace {
@@ -21,27 +16,7 @@ using ::gpulet::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-class NvmlDeviceTest : public ::testing::Test {
- protected:
-  void Open(const std::string& machine) {
-    control_ = std::filesystem::temp_directory_path() /
-               ("gpulet-nvml-control-" + std::to_string(getpid()));
-    std::filesystem::remove(control_);
-    ASSERT_EQ(setenv("GPULET_MOCK_CONTROL", control_.c_str(), 1), 0);
-    ASSERT_EQ(setenv("GPULET_MOCK_MACHINE", machine.c_str(), 1), 0);
-    ASSERT_OK_AND_ASSIGN(profile_, mock::LoadMachineProfile(machine));
-    ASSERT_OK_AND_ASSIGN(library_, NvmlLibrary::Open(GPULET_MOCK_NVML_PATH));
-  }
-  void TearDown() override { std::filesystem::remove(control_); }
-
-  void Control(const std::string& line) {
-    std::ofstream(control_, std::ios::app) << line << "\n";
-  }
-
-  std::filesystem::path control_;
-  mock::MachineProfile profile_;
-  std::shared_ptr<const NvmlLibrary> library_;
-};
+class NvmlDeviceTest : public nvml::testing::MockNvmlTest {};
 
 TEST_F(NvmlDeviceTest, QueriesAnswerWhatTheProfileSays) {
   Open("dgx-h100");

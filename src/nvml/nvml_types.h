@@ -29,6 +29,14 @@ struct MemoryInfo {
   std::optional<uint64_t> reserved_bytes;
 };
 
+// A process with a CUDA context on a device.
+struct ProcessInfo {
+  uint32_t pid = 0;
+  // nullopt when the driver cannot tell (NVML_VALUE_NOT_AVAILABLE).
+  std::optional<uint64_t> used_memory_bytes;
+  friend bool operator==(const ProcessInfo&, const ProcessInfo&) = default;
+};
+
 struct ComputeCapability {
   int major = 0;
   int minor = 0;

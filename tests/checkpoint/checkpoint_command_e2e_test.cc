@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
@@ -99,6 +100,38 @@ TEST_F(CheckpointCommandTest, SuspendsAContainerInParallelAndResumesIt) {
   ASSERT_EQ(resume.exit_code, 0) << resume.err;
   EXPECT_EQ(CountState("running"), kCudaProcesses);
   EXPECT_THAT(resume.out, ContainsRegex("\n1000 +running +101000 "));
+}
+
+// The GPU MEMORY column is what the node's NVML lists for each process:
+// here the mock's, with the trainer's first process on two GPUs and the
+// sidecar on a MIG-less third; a process on none holds 0 MiB.
+TEST_F(CheckpointCommandTest, TheTableShowsWhatTheDriverSaysEachProcessHolds) {
+  const std::string control = node_.state_dir() + "/nvml-control";
+  {
+    std::ofstream out(control);
+    out << "process 0 1000 4096\nprocess 1 1000 1024\nprocess 2 2000 300\n";
+  }
+  const std::string env = "GPULET_MOCK_MACHINE=dgx-h100 GPULET_MOCK_CONTROL=" + control;
+  const std::string nvml = std::string(" --nvml-library ") + GPULET_MOCK_NVML_PATH;
+  GpuletRun status = node_.Run("status --pid 1000" + nvml, env);
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, ContainsRegex("\n1000 +running +101000 +5120 MiB\n"));
+  EXPECT_THAT(status.out, ContainsRegex("\n1100 +not-cuda +- +0 MiB\n"));
+  EXPECT_EQ(status.err, "");
+  GpuletRun sidecar = node_.Run("status --pid 2000" + nvml, env);
+  EXPECT_THAT(sidecar.out, ContainsRegex("\n2000 +running +102000 +300 MiB\n"));
+  // A GPU that cannot be read leaves the others' figures and says so.
+  std::ofstream(control, std::ios::app) << "lost 1\n";
+  GpuletRun lost = node_.Run("status --pid 1000" + nvml, env);
+  ASSERT_EQ(lost.exit_code, 0) << lost.err;
+  EXPECT_THAT(lost.out, ContainsRegex("\n1000 +running +101000 +4096 MiB\n"));
+  EXPECT_THAT(lost.out, ContainsRegex("\n1100 +not-cuda +- +-\n"));
+  EXPECT_THAT(lost.err, HasSubstr("GPU memory incomplete: GPU 1: "));
+  // Without NVML the column is empty and the reason is one line.
+  GpuletRun none = node_.Run("status --pid 1000 --nvml-library /nonexistent/libnvidia-ml.so.1");
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_THAT(none.out, ContainsRegex("\n1000 +running +101000 +-\n"));
+  EXPECT_THAT(none.err, HasSubstr("GPU memory not shown: "));
 }
 
 TEST_F(CheckpointCommandTest, PidTakesItsDescendants) {

@@ -81,8 +81,8 @@ std::string CheckpointNode::CommandLine(const std::string& args) const {
          GPULET_BINARY + " checkpoint " + args + " --host-root " + tree_.prefix();
 }
 
-GpuletRun CheckpointNode::Run(const std::string& args) const {
-  return RunGpulet("FAKE_CUDA_CHECKPOINT_DIR=" + state_dir_ + " PATH=/usr/bin:/bin",
+GpuletRun CheckpointNode::Run(const std::string& args, const std::string& env) const {
+  return RunGpulet("FAKE_CUDA_CHECKPOINT_DIR=" + state_dir_ + " PATH=/usr/bin:/bin " + env,
                    "checkpoint " + args + " --host-root " + tree_.prefix());
 }
 

@@ -41,8 +41,8 @@ class CheckpointNode {
   int Calls(const std::string& needle) const;
 
   // `gpulet checkpoint <args> --host-root <root>` with the fake tool's
-  // environment.
-  GpuletRun Run(const std::string& args) const;
+  // environment, plus `env` ("A=1 B=2").
+  GpuletRun Run(const std::string& args, const std::string& env = "") const;
   // The same command line for a shell, e.g. to run it in the background.
   std::string CommandLine(const std::string& args) const;
 
