@@ -9,10 +9,12 @@
 
 #include "base/absl_format.h"
 #include "base/signals.h"
+#include "cli/checkpoint_label_flags.h"
 #include "cli/gfd_flags.h"
 #include "cli/node_flags.h"
 #include "config/config.h"
 #include "inventory/node_source.h"
+#include "node/checkpoint_part.h"
 #include "node/label_output.h"
 #include "node/label_pass.h"
 #include "spdlog/spdlog.h"
@@ -55,15 +57,20 @@ Outcome Failure(const absl::Status& status) {
 }
 
 Outcome RunSession(const ConfigFlags& flags, const node::NodeFeatureSettings& nf,
-                   const Environment& env, SignalWatcher& signals) {
+                   const node::NodeCheckpointOptions& checkpoint, const Environment& env,
+                   SignalWatcher& signals) {
   absl::StatusOr<Session> session = StartSession(flags, env);
   if (!session.ok()) return Failure(session.status());
   const GfdConfig& gfd = session->config->gfd;
   absl::StatusOr<node::LabelOutput> output = node::OpenLabelOutput(gfd, nf, env);
   if (!output.ok()) return Failure(output.status());
   labels::LabelSink* out = output->sink.get();
+  // The same checkpoint label as `gpulet node`, so that a node labelled by
+  // feature discovery alone says whether it can checkpoint GPU containers.
+  node::CheckpointLabel checkpoint_label(checkpoint);
   auto pass = [&] {
-    return node::LabelPass(session->source.get(), session->config, session->timestamp, out);
+    return node::LabelPass(session->source.get(), session->config, session->timestamp, out,
+                           checkpoint_label.Labels());
   };
   if (!pass()) return Outcome::kFail;
   if (gfd.oneshot) return Outcome::kExit;
@@ -87,7 +94,8 @@ Outcome RunSession(const ConfigFlags& flags, const node::NodeFeatureSettings& nf
 }
 
 int RunFeatureDiscovery(const Environment& env, const ConfigFlags& flags,
-                        const node::NodeFeatureSettings& nf) {
+                        const node::NodeFeatureSettings& nf,
+                        const node::NodeCheckpointOptions& checkpoint) {
   absl::StatusOr<SignalWatcher> signals =
       SignalWatcher::Open({SIGTERM, SIGINT, SIGQUIT, SIGHUP});
   if (!signals.ok()) {
@@ -95,7 +103,7 @@ int RunFeatureDiscovery(const Environment& env, const ConfigFlags& flags,
     return 1;
   }
   while (true) {
-    switch (RunSession(flags, nf, env, *signals)) {
+    switch (RunSession(flags, nf, checkpoint, env, *signals)) {
       case Outcome::kExit: return 0;
       case Outcome::kFail: return 1;
       case Outcome::kBadConfig: return 2;
@@ -112,13 +120,17 @@ void AddFeatureDiscoveryCommand(CLI::App& app, const CommandContext& context,
       "feature-discovery", "label the node's GPUs for NFD (gpu-feature-discovery)");
   auto node_flags = std::make_shared<NodeFlagSet>(*cmd);
   auto gfd_flags = std::make_shared<GfdFlagSet>(*cmd, GfdFlagSet::Scope::kAll);
+  auto checkpoint_flags = std::make_shared<CheckpointLabelFlagSet>(*cmd);
   const Environment* environment = context.environment;
-  cmd->callback([&runner, node_flags, gfd_flags, environment] {
-    runner = [node_flags, gfd_flags, environment] {
+  cmd->callback([&runner, node_flags, gfd_flags, checkpoint_flags, environment] {
+    runner = [node_flags, gfd_flags, checkpoint_flags, environment] {
       ConfigFlags flags;
       flags.node = node_flags->Parsed();
       gfd_flags->AddTo(flags);
-      return RunFeatureDiscovery(*environment, flags, gfd_flags->Settings(*environment));
+      node::NodeCheckpointOptions checkpoint;
+      checkpoint_flags->ResolveInto(*environment, checkpoint);
+      return RunFeatureDiscovery(*environment, flags, gfd_flags->Settings(*environment),
+                                 checkpoint);
     };
   });
 }

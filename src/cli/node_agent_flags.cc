@@ -1,6 +1,7 @@
 #include "cli/node_agent_flags.h"
 
 #include "absl/strings/str_cat.h"
+#include "cli/flag_or_env.h"
 #include "config/go_values.h"
 
 namespace gpulet::cli {
@@ -28,17 +29,10 @@ absl::StatusOr<bool> PartSwitch(const CLI::Option* option, const std::string& fl
   return *parsed;
 }
 
-std::string Pick(const CLI::Option* option, const std::string& flag_value,
-                 const Environment& env, const char* variable, const std::string& fallback) {
-  if (option->count() > 0) return flag_value;
-  std::optional<std::string> value = env.Get(variable);
-  return value.has_value() && !value->empty() ? *value : fallback;
-}
-
 }  // namespace
 
 NodeAgentFlagSet::NodeAgentFlagSet(CLI::App& app)
-    : plugin_(app), gfd_(app, GfdFlagSet::Scope::kOutputOnly) {
+    : plugin_(app), gfd_(app, GfdFlagSet::Scope::kOutputOnly), checkpoint_label_(app) {
   // expected(0, 1): "--device-plugin" alone means true, "--device-plugin=false" off.
   device_plugin_option_ =
       app.add_option("--device-plugin", device_plugin_,
@@ -77,17 +71,6 @@ NodeAgentFlagSet::NodeAgentFlagSet(CLI::App& app)
       "--criu-plugin", criu_plugin_,
       "the plugin to install, in gpulet's image (env GPULET_CRIU_PLUGIN; default "
       "/usr/lib/gpulet/criu/cuda_plugin.so)");
-  criu_plugin_dir_option_ = app.add_option(
-      "--criu-plugin-dir", criu_plugin_dir_,
-      "CRIU's plugin directory on the host (env GPULET_CRIU_PLUGIN_DIR; default /usr/lib/criu)");
-  host_root_option_ = app.add_option(
-      "--host-root", host_root_,
-      "where the host's / is visible, for the CRIU plugin directory and the checkpoint "
-      "label's probes (env GPULET_HOST_ROOT; default /)");
-  cuda_checkpoint_option_ = app.add_option(
-      "--cuda-checkpoint", cuda_checkpoint_,
-      "the cuda-checkpoint tool, a host path (env GPULET_CUDA_CHECKPOINT; default: PATH, then "
-      "the driver root's bin directories)");
 }
 
 absl::StatusOr<node::NodeCheckpointOptions> NodeAgentFlagSet::ResolveCheckpoint(
@@ -98,12 +81,8 @@ absl::StatusOr<node::NodeCheckpointOptions> NodeAgentFlagSet::ResolveCheckpoint(
   if (!install.ok()) return install.status();
   out.install_plugin = *install;
   out.plugin.source =
-      Pick(criu_plugin_option_, criu_plugin_, env, "GPULET_CRIU_PLUGIN", out.plugin.source);
-  out.plugin.plugin_dir = Pick(criu_plugin_dir_option_, criu_plugin_dir_, env,
-                               "GPULET_CRIU_PLUGIN_DIR", out.plugin.plugin_dir);
-  out.host_root = Pick(host_root_option_, host_root_, env, "GPULET_HOST_ROOT", "/");
-  out.tool_path = Pick(cuda_checkpoint_option_, cuda_checkpoint_, env, "GPULET_CUDA_CHECKPOINT", "");
-  out.path_env = env.Get("PATH").value_or("");
+      FlagOrEnv(criu_plugin_option_, criu_plugin_, env, "GPULET_CRIU_PLUGIN", out.plugin.source);
+  checkpoint_label_.ResolveInto(env, out);
   return out;
 }
 
@@ -131,13 +110,14 @@ absl::StatusOr<node::NodeAgentOptions> NodeAgentFlagSet::Resolve(const Environme
   if (!checkpoint.ok()) return checkpoint.status();
   out.checkpoint = *std::move(checkpoint);
 
-  std::string srcdir = Pick(srcdir_option_, srcdir_, env, "CONFIG_FILE_SRCDIR", "");
-  out.config_label = Pick(label_option_, label_, env, "NODE_LABEL", node::kDefaultConfigLabel);
+  std::string srcdir = FlagOrEnv(srcdir_option_, srcdir_, env, "CONFIG_FILE_SRCDIR", "");
+  out.config_label =
+      FlagOrEnv(label_option_, label_, env, "NODE_LABEL", node::kDefaultConfigLabel);
   if (srcdir.empty()) return out;
   node::ConfigSelectionOptions selection;
   selection.source_dir = srcdir;
-  selection.default_config = Pick(default_config_option_, default_config_, env,
-                                  "DEFAULT_CONFIG", "");
+  selection.default_config =
+      FlagOrEnv(default_config_option_, default_config_, env, "DEFAULT_CONFIG", "");
   std::vector<std::string> fallbacks = fallbacks_;
   if (fallbacks_option_->count() == 0) {
     std::optional<std::string> value = env.Get("FALLBACK_STRATEGIES");

@@ -12,6 +12,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
+#include "cli/checkpoint_label_flags.h"
 #include "cli/device_plugin_flags.h"
 #include "cli/gfd_flags.h"
 #include "config/environment.h"
@@ -33,10 +34,11 @@ class NodeAgentFlagSet {
   absl::StatusOr<node::NodeCheckpointOptions> ResolveCheckpoint(const Environment& env) const;
   DevicePluginFlagSet plugin_;
   GfdFlagSet gfd_;
+  CheckpointLabelFlagSet checkpoint_label_;
   std::string device_plugin_, feature_discovery_, cdi_spec_;
   std::string srcdir_, label_, default_config_;
   std::vector<std::string> fallbacks_;
-  std::string install_criu_plugin_, criu_plugin_, criu_plugin_dir_, host_root_, cuda_checkpoint_;
+  std::string install_criu_plugin_, criu_plugin_;
   CLI::Option* device_plugin_option_;
   CLI::Option* feature_discovery_option_;
   CLI::Option* cdi_spec_option_;
@@ -46,9 +48,6 @@ class NodeAgentFlagSet {
   CLI::Option* fallbacks_option_;
   CLI::Option* install_criu_plugin_option_;
   CLI::Option* criu_plugin_option_;
-  CLI::Option* criu_plugin_dir_option_;
-  CLI::Option* host_root_option_;
-  CLI::Option* cuda_checkpoint_option_;
 };
 
 }  // namespace gpulet::cli

@@ -167,6 +167,38 @@ TEST_F(FeatureDiscoveryProcessTest, OneshotWritesOnceAndExits) {
   EXPECT_THAT(parsed.labels, Not(Contains(Key("nvidia.com/gfd.timestamp"))));
 }
 
+// The checkpoint label `gpulet node` writes comes from feature discovery
+// alone too: a host root with CRIU 4.2, the CUDA plugin, a GPU and an r570
+// cuda-checkpoint is capable; without the plugin it is not.
+TEST_F(FeatureDiscoveryProcessTest, LabelsANodeThatCanCheckpointGpuContainers) {
+  const std::filesystem::path host = dir_ / "host";
+  auto script = [&](const std::string& path, const std::string& body) {
+    std::filesystem::create_directories((host / path).parent_path());
+    Write((host / path).string(), "#!/bin/sh\n" + body + "\n");
+    std::filesystem::permissions(host / path, std::filesystem::perms::owner_all);
+  };
+  script("usr/local/sbin/criu", "echo 'Version: 4.2'");
+  script("usr/bin/cuda-checkpoint", "echo '  --action ACTION'");
+  std::filesystem::create_directories(host / "proc/driver/nvidia/gpus/0000:3b:00.0");
+  std::filesystem::create_directories(host / "usr/lib/criu");
+  Write((host / "usr/lib/criu/cuda_plugin.so").string(), "plugin");
+  const std::vector<std::string> args = {"--oneshot", "--output-file", output_,
+                                         "--host-root", host.string(),
+                                         "--cuda-checkpoint", "/usr/bin/cuda-checkpoint"};
+  Start(args);
+  EXPECT_EQ(process_->WaitForExit(10s), 0) << process_->Log();
+  ASSERT_OK_AND_ASSIGN(labels::LabelFileContents capable, labels::ParseLabelFile(ReadAll(output_)));
+  EXPECT_THAT(capable.labels, Contains(Pair("gpulet.io/checkpoint.capable", "true")));
+
+  std::filesystem::remove(host / "usr/lib/criu/cuda_plugin.so");
+  Start(args);
+  EXPECT_EQ(process_->WaitForExit(10s), 0) << process_->Log();
+  ASSERT_OK_AND_ASSIGN(labels::LabelFileContents not_capable,
+                       labels::ParseLabelFile(ReadAll(output_)));
+  EXPECT_THAT(not_capable.labels, Not(Contains(Key("gpulet.io/checkpoint.capable"))));
+  EXPECT_THAT(process_->Log(), HasSubstr("no gpulet.io/checkpoint.capable label: "));
+}
+
 TEST_F(FeatureDiscoveryProcessTest, BadSleepIntervalFailsAndLeavesTheFile) {
   Write(output_, "nvidia.com/gpu.count=9\n");
   Start({"--output-file", output_, "--sleep-interval", "soon"});
