@@ -33,6 +33,16 @@ absl::StatusOr<std::unique_ptr<HealthMonitor>> HealthMonitor::Start(
     std::shared_ptr<const nvml::NvmlLibrary> library,
     std::shared_ptr<const inventory::Inventory> inventory,
     HealthMonitorOptions options) {
+  absl::StatusOr<std::unique_ptr<HealthMonitor>> monitor =
+      Prepare(std::move(library), std::move(inventory), std::move(options));
+  if (monitor.ok()) (*monitor)->Begin();
+  return monitor;
+}
+
+absl::StatusOr<std::unique_ptr<HealthMonitor>> HealthMonitor::Prepare(
+    std::shared_ptr<const nvml::NvmlLibrary> library,
+    std::shared_ptr<const inventory::Inventory> inventory,
+    HealthMonitorOptions options) {
   std::unique_ptr<HealthMonitor> monitor(
       new HealthMonitor(std::move(library), std::move(inventory), std::move(options)));
   HealthMonitor& m = *monitor;
@@ -42,22 +52,28 @@ absl::StatusOr<std::unique_ptr<HealthMonitor>> HealthMonitor::Start(
     if (!events.ok()) return events.status();
     m.events_.emplace(std::move(*events));
   }
+  if (m.options_.xids.enabled()) m.Register(m.registration_changes_);
+  return monitor;
+}
+
+void HealthMonitor::Begin() {
   // A restart on the previous monitor's feed (a new MIG layout) must not
-  // make a faulty device healthy before its window has passed.
-  std::vector<HealthChange> changes =
-      m.tracker_.CarryOver(*m.feed_->Current(), m.options_.clock->Now());
-  for (const auto& [uuid, health] : m.tracker_.Devices()) {
+  // make a faulty device healthy before its window has passed; what that
+  // monitor published up to its Stop() is taken over here.
+  version_ = feed_->Current()->version();
+  std::vector<HealthChange> changes = tracker_.CarryOver(*feed_->Current(), options_.clock->Now());
+  changes.insert(changes.end(), registration_changes_.begin(), registration_changes_.end());
+  registration_changes_.clear();
+  for (const auto& [uuid, health] : tracker_.Devices()) {
     if (!health.healthy) {
       spdlog::warn("Device {} is unhealthy at start: {}", uuid, health.cause);
     }
   }
-  if (m.options_.xids.enabled()) m.Register(changes);
-  m.Publish(changes, /*always=*/true);
-  if (m.options_.xids.enabled()) {
-    std::lock_guard<std::mutex> lock(m.thread_mu_);
-    m.thread_ = std::thread([&m] { m.Run(); });
+  Publish(changes, /*always=*/true);
+  if (options_.xids.enabled()) {
+    std::lock_guard<std::mutex> lock(thread_mu_);
+    thread_ = std::thread([this] { Run(); });
   }
-  return monitor;
 }
 
 HealthMonitor::~HealthMonitor() { Stop(); }

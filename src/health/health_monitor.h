@@ -75,6 +75,19 @@ class HealthMonitor {
       std::shared_ptr<const inventory::Inventory> inventory,
       HealthMonitorOptions options);
 
+  // Start in two steps, for a restart on a new MIG layout without a gap:
+  // Prepare creates the event set and registers every GPU, so that from
+  // then on no event is lost, but handles none and publishes nothing;
+  // Begin (once, after the previous monitor on the same feed has stopped)
+  // takes over that monitor's faults, publishes the first snapshot and
+  // starts the thread, which handles what arrived in between. An event
+  // both monitors saw is handled twice, which only restarts its window.
+  static absl::StatusOr<std::unique_ptr<HealthMonitor>> Prepare(
+      std::shared_ptr<const nvml::NvmlLibrary> library,
+      std::shared_ptr<const inventory::Inventory> inventory,
+      HealthMonitorOptions options);
+  void Begin();
+
   HealthMonitor(const HealthMonitor&) = delete;
   HealthMonitor& operator=(const HealthMonitor&) = delete;
   ~HealthMonitor();
@@ -98,6 +111,8 @@ class HealthMonitor {
                 HealthMonitorOptions options);
 
   void Register(std::vector<HealthChange>& changes);
+  // Registration failures found by Prepare, published by Begin.
+  std::vector<HealthChange> registration_changes_;
   void Run();
   void HandleEvent(const nvml::Event& event, std::vector<HealthChange>& changes);
   void ProbeAll(std::vector<HealthChange>& changes);

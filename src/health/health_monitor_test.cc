@@ -8,6 +8,7 @@
 #include "base/status_matchers.h"
 #include "gtest/gtest.h"
 #include "health/fake_clock.h"
+#include "nvml/nvml_device.h"
 #include "resources/testing/mock_node.h"
 
 namespace gpulet::health {
@@ -22,14 +23,18 @@ class HealthMonitorTest : public ::testing::Test {
   void Start(std::string_view profile, XidPolicy policy = XidPolicy(),
              std::chrono::milliseconds probe_interval = 0ms) {
     ASSERT_OK_AND_ASSIGN(node_, MockNode::Open(profile));
+    ASSERT_OK_AND_ASSIGN(monitor_, HealthMonitor::Start(node_->nvml(), node_->inventory(),
+                                                        Options(std::move(policy), probe_interval)));
+  }
+  HealthMonitorOptions Options(XidPolicy policy = XidPolicy(),
+                               std::chrono::milliseconds probe_interval = 0ms) {
     HealthMonitorOptions options;
     options.xids = std::move(policy);
     options.wait_timeout = 10ms;
     options.probe_interval = probe_interval;
     options.recovery_window = 1min;
     options.clock = &clock_;
-    ASSERT_OK_AND_ASSIGN(monitor_, HealthMonitor::Start(node_->nvml(), node_->inventory(),
-                                                        std::move(options)));
+    return options;
   }
   void TearDown() override {
     if (monitor_) monitor_->Stop();
@@ -137,6 +142,28 @@ TEST_F(HealthMonitorTest, DisabledChecksRunNoThreadAndStopAtOnce) {
   EXPECT_EQ(monitor_->feed()->WaitForNewerThan(1, 100ms)->version(), 1u);
   monitor_->Stop();
   monitor_->Stop();
+}
+
+// A restart for a new MIG layout: the next monitor registers before the
+// previous one lets go, so an XID delivered in between is not lost.
+TEST_F(HealthMonitorTest, AnXidBetweenPrepareAndBeginIsHandled) {
+  Start("dgx-h100");
+  HealthMonitorOptions options = Options();
+  options.feed = monitor_->feed();
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<HealthMonitor> next,
+                       HealthMonitor::Prepare(node_->nvml(), node_->inventory(), options));
+  monitor_->Stop();
+  monitor_.reset();
+  node_->Control("xid 2 48");
+  // The mock delivers control commands at the next NVML call: now, while
+  // only the prepared monitor's event set is registered.
+  ASSERT_OK(nvml::NvmlDevice::ByIndex(node_->nvml(), 0).status());
+  monitor_ = std::move(next);
+  monitor_->Begin();
+  std::shared_ptr<const HealthSnapshot> s =
+      Await([&](const HealthSnapshot& s) { return !Healthy(s, Gpu(2).uuid); });
+  EXPECT_THAT(s->Find(Gpu(2).uuid)->cause, HasSubstr("XID 48"));
+  EXPECT_TRUE(Healthy(*s, Gpu(0).uuid));
 }
 
 TEST_F(HealthMonitorTest, StopIsPrompt) {

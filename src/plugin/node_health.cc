@@ -55,15 +55,18 @@ void NodeHealth::Update(std::shared_ptr<const inventory::Inventory> inventory) {
 }
 
 absl::Status NodeHealth::Restart(std::shared_ptr<const inventory::Inventory> inventory) {
-  // One event loop at a time: the old one lets go of its NVML event set
-  // before the new one registers the new devices.
+  // The new monitor registers the new devices before the old one lets go
+  // of its event set, so that an XID in between reaches at least one of
+  // them; one event loop handles events at a time, and the new one takes
+  // over what the old one published.
+  layout_ = MigLayoutKey(*inventory);
+  absl::StatusOr<std::unique_ptr<health::HealthMonitor>> next =
+      health::HealthMonitor::Prepare(library_, std::move(inventory), options_);
   if (monitor_ != nullptr) monitor_->Stop();
   monitor_.reset();
-  layout_ = MigLayoutKey(*inventory);
-  absl::StatusOr<std::unique_ptr<health::HealthMonitor>> monitor =
-      health::HealthMonitor::Start(library_, std::move(inventory), options_);
-  if (!monitor.ok()) return monitor.status();
-  monitor_ = *std::move(monitor);
+  if (!next.ok()) return next.status();
+  monitor_ = *std::move(next);
+  monitor_->Begin();
   return absl::OkStatus();
 }
 
