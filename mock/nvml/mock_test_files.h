@@ -10,16 +10,45 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 
 namespace gpulet::mock {
 
-// A path under the test's temporary directory, unique per test case.
+namespace internal {
+
+// Removes the files handed out by TempPathForTest when their test ends.
+class TempFileCleaner : public ::testing::EmptyTestEventListener {
+ public:
+  static TempFileCleaner& Get() {
+    static TempFileCleaner* cleaner = [] {
+      auto* created = new TempFileCleaner;  // owned by gtest's listener list
+      ::testing::UnitTest::GetInstance()->listeners().Append(created);
+      return created;
+    }();
+    return *cleaner;
+  }
+  void Add(const std::string& path) { paths_.push_back(path); }
+  void OnTestEnd(const ::testing::TestInfo&) override {
+    for (const std::string& path : paths_) unlink(path.c_str());
+    paths_.clear();
+  }
+
+ private:
+  std::vector<std::string> paths_;
+};
+
+}  // namespace internal
+
+// A path under the test's temporary directory, unique per test case; the
+// file is removed when the test ends.
 inline std::string TempPathForTest(const std::string& name) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return ::testing::TempDir() + "/" + info->test_suite_name() + "." +
-         info->name() + "." + std::to_string(getpid()) + "." + name;
+  std::string path = ::testing::TempDir() + "/" + info->test_suite_name() + "." +
+                     info->name() + "." + std::to_string(getpid()) + "." + name;
+  internal::TempFileCleaner::Get().Add(path);
+  return path;
 }
 
 inline void WriteFileForTest(const std::string& path, const std::string& text) {
