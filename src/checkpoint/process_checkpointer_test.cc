@@ -70,7 +70,9 @@ TEST(ProcessCheckpointerCreateTest, ConfiguredPathWinsAndMustExist) {
   CheckpointerOptions options;
   options.tool_path = "/opt/cuda-checkpoint";
   EXPECT_THAT(Open(node, options).status(),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("/opt/cuda-checkpoint")));
+              StatusIs(absl::StatusCode::kNotFound,
+                       AllOf(HasSubstr("/opt/cuda-checkpoint"),
+                             HasSubstr("a host path, read under the host root"))));
   options.tool_path = ToolHostPath(NodeLayout::kGkeCos);
   EXPECT_OK(Open(node, options).status());
 }

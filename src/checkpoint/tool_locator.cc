@@ -54,8 +54,12 @@ PlainStatus LocateTool(const HostReader& reader, std::string_view configured,
     }
   }
   if (!configured.empty()) {
+    // The path is the host's, read under the host root: a path as the
+    // caller's own mount namespace sees it is the usual mistake.
     return {PlainCode::kNotFound, "cuda-checkpoint not found: configured path " +
-                                      std::string(configured) + " is not an executable file"};
+                                      std::string(configured) +
+                                      " is not an executable file on the host (a host path, "
+                                      "read under the host root)"};
   }
   std::string tried;
   for (const std::string& candidate : candidates) {
