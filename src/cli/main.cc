@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "absl/synchronization/mutex.h"
 #include "base/logging.h"
 #include "cli/cdi_command.h"
 #include "cli/checkpoint_command.h"
@@ -19,6 +20,12 @@
 #include "config/environment.h"
 
 int main(int argc, char** argv) {
+  // Debian builds abseil without NDEBUG, which turns on absl::Mutex's
+  // deadlock detection: every lock order taken (gRPC's mutexes are
+  // absl::Mutex) goes into a global graph, at a cost on each lock, whose
+  // storage only grows, 64 KiB at a time — the node soak saw the agent's
+  // memory creep by it. Lock ordering is checked by ThreadSanitizer in CI.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   using namespace gpulet::cli;
   const gpulet::Environment environment = gpulet::Environment::FromProcess();
   const CommandContext context{&environment};

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "base/absl_format.h"
+#include "base/free_heap.h"
 #include "base/program_pages.h"
 #include "spdlog/spdlog.h"
 
@@ -139,6 +140,7 @@ void Manager::RunTimers() {
     rescan_at_ = now + options_.rescan_interval;
     retry_at_.reset();
     Reconcile();
+    ReleaseFreeHeap();
   } else if (retry_at_ && now >= *retry_at_) {
     retry_at_.reset();
     // A failed registration is retried alone; only a failed build rebuilds.
