@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds gpulet three ways and runs every test:
-#   1. ASan + UBSan build, all tests;
+#   1. ASan + UBSan build, all tests, then the node chaos soak for 60 s on
+#      that build (scripts/soak.sh; its invariants are the test);
 #   2. ThreadSanitizer build, the tests labelled "concurrency";
 #   3. every libFuzzer target for 20 s (scripts/fuzz.sh; clang, ASan+UBSan);
 #   4. the Helm chart and static manifests rendered with real Helm and
@@ -25,6 +26,10 @@ scripts/build.sh asan
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
    ctest --output-on-failure -j "$jobs")
+
+echo "== node chaos soak, 60 s, asan build"
+GPULET_BUILD_DIR=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 scripts/soak.sh 60 1
 
 echo "== tsan build and concurrency tests"
 scripts/build.sh tsan
