@@ -62,6 +62,12 @@ TEST_F(DevicePluginE2eTest, AllocateStormWithWatchXidsAndReloads) {
 
   EXPECT_EQ(ok.load(), 450);
   EXPECT_EQ(failed.load(), 0);
+  // The stream follows the reloads: the last one shares each GPU 3 ways.
+  // Its list may still be on its way to the watcher's thread, which a
+  // loaded machine (ThreadSanitizer beside other tests) runs late.
+  EXPECT_TRUE(watcher->WaitForList(
+      [](const v1beta1::ListAndWatchResponse& list) { return list.devices_size() == 24; },
+      std::chrono::seconds(10)));
   EXPECT_GT(watcher->ListsReceived(), 1u);
   ASSERT_TRUE(plugin_->running());
   EXPECT_EQ(Terminate(), 0);
