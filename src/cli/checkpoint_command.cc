@@ -98,13 +98,17 @@ std::string_view VerbOf(Action action) {
   return "";
 }
 
+// How gpulet sees the host: itself, or the prefix --host-root names.
+absl::StatusOr<hostfs::HostView> HostViewOf(const ProcessFlags& f) {
+  if (f.host_root == "/") return hostfs::HostView();
+  return hostfs::HostView::AtPrefix(f.host_root);
+}
+
 // The target's PIDs; the API server is asked only for a pod.
 absl::StatusOr<std::vector<pid_t>> ResolvePids(const ProcessFlags& f,
                                                const checkpoint::Target& target,
                                                const Environment& env) {
-  absl::StatusOr<hostfs::HostView> view = f.host_root == "/"
-                                              ? absl::StatusOr<hostfs::HostView>(hostfs::HostView())
-                                              : hostfs::HostView::AtPrefix(f.host_root);
+  absl::StatusOr<hostfs::HostView> view = HostViewOf(f);
   if (!view.ok()) return view.status();
   std::unique_ptr<kube::Client> client;
   if (target.kind == checkpoint::Target::Kind::kPod) {
@@ -143,9 +147,7 @@ std::optional<nvml::GpuMemoryReport> ReadGpuMemory(const ProcessFlags& f, const 
   };
   absl::StatusOr<NodeOptions> options = ResolveNodeOptions(node, env);
   if (!options.ok()) return skip(options.status());
-  absl::StatusOr<hostfs::HostView> base = f.host_root == "/"
-                                              ? absl::StatusOr<hostfs::HostView>(hostfs::HostView())
-                                              : hostfs::HostView::AtPrefix(f.host_root);
+  absl::StatusOr<hostfs::HostView> base = HostViewOf(f);
   if (!base.ok()) return skip(base.status());
   absl::StatusOr<inventory::NodeSource> source = inventory::NodeSource::Open(*options, *base);
   if (!source.ok()) return skip(source.status());
