@@ -64,7 +64,7 @@ for target in "${targets[@]}"; do
     "$dir/fuzz/$target" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" >"$log" 2>&1 || rc=$?
   result=ok
-  artifacts=$(find "$work/artifacts" -type f | head -n 1)
+  artifacts=$(find "$work/artifacts" -type f -print -quit)
   if ((rc != 0)) || [[ -n $artifacts ]]; then
     result="FAILED rc=$rc ${artifacts:-(see $log)}"
     failed=1

@@ -62,8 +62,10 @@ criu_plugin=build-static/src/checkpoint/criu/cuda_plugin.so
 mock_lib=build/mock/nvml/libnvidia-ml.so.1
 
 # The Kubernetes client dlopens libcurl.so.4 (the OpenSSL flavour, package
-# libcurl4), so ldd of the binary does not show it.
-libcurl=$(ldconfig -p | awk '$1 == "libcurl.so.4" {print $NF; exit}')
+# libcurl4), so ldd of the binary does not show it. awk reads the whole
+# list: leaving early would end ldconfig with SIGPIPE once its output
+# outgrows the pipe, and pipefail would make that the script's exit.
+libcurl=$(ldconfig -p | awk '!found && $1 == "libcurl.so.4" {print $NF; found = 1}')
 [[ -f $libcurl ]] || { echo "image: libcurl.so.4 not found (package libcurl4)" >&2; exit 1; }
 
 # --- root filesystem ----------------------------------------------------
