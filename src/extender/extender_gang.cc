@@ -71,7 +71,9 @@ std::optional<std::string> Extender::QueueRefusal(
     verdict = queues_.Admit(
         queue, ask, new_group, ClusterGpuMilli(),
         [this](const PodDemand& pod) {
-          return pods_.IsPending(pod.uid) && FitsSomewhere(pod);
+          if (!pods_.IsPending(pod.uid)) return PendingPodNow::kGone;
+          return FitsSomewhere(pod) ? PendingPodNow::kFits
+                                    : PendingPodNow::kDoesNotFit;
         },
         steady_now_());
   } else if (queue != kDefaultQueue) {

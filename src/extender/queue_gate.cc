@@ -73,8 +73,8 @@ std::string RenderQueueMetrics(const std::map<std::string, QueueShare>& shares) 
   return out;
 }
 
-QueueGate::Pending QueueGate::PendingAt(Clock::time_point now) {
-  {
+QueueGate::Pending QueueGate::PendingAt(Clock::time_point now, bool force) {
+  if (!force) {
     std::lock_guard<std::mutex> lock(mu_);
     if (cached_.at != Clock::time_point{} && now - cached_.at < refresh_) {
       return cached_;
@@ -136,24 +136,37 @@ std::map<std::string, QueueShare> QueueGate::SharesFrom(
 QueueVerdict QueueGate::Admit(
     const std::string& queue, const gang::ResourceAmounts& ask, bool new_group,
     int64_t cluster_gpu_milli,
-    const std::function<bool(const PodDemand&)>& fits_now,
+    const std::function<PendingPodNow(const PodDemand&)>& check,
     Clock::time_point now) {
   Pending pending = PendingAt(now);
-  std::map<std::string, QueueShare> shares =
-      SharesFrom(pending, cluster_gpu_milli, queue, ask.gpu_milli);
-  return DecideQueue(queue, shares, ask, new_group,
-                     [&](const std::string& name) {
-                       auto it = pending.by_queue.find(name);
-                       if (it == pending.by_queue.end()) return false;
-                       // The oldest few are enough to tell: a queue whose
-                       // first pods do not fit is not starved by this one.
-                       int looked = 0;
-                       for (const PodDemand& pod : it->second) {
-                         if (fits_now(pod)) return true;
-                         if (++looked == 4) break;
-                       }
-                       return false;
-                     });
+  for (bool reread = false;; reread = true) {
+    bool stale = false;
+    std::map<std::string, QueueShare> shares =
+        SharesFrom(pending, cluster_gpu_milli, queue, ask.gpu_milli);
+    QueueVerdict verdict = DecideQueue(
+        queue, shares, ask, new_group, [&](const std::string& name) {
+          auto it = pending.by_queue.find(name);
+          if (it == pending.by_queue.end()) return false;
+          // The oldest few still pending are enough to tell: a queue whose
+          // first pods do not fit is not starved by this one.
+          int looked = 0;
+          for (const PodDemand& pod : it->second) {
+            switch (check(pod)) {
+              case PendingPodNow::kGone:
+                continue;
+              case PendingPodNow::kFits:
+                return true;
+              case PendingPodNow::kDoesNotFit:
+                break;
+            }
+            if (++looked == 4) return false;
+          }
+          stale = looked == 0;
+          return false;
+        });
+    if (!stale || reread) return verdict;
+    pending = PendingAt(now, /*force=*/true);
+  }
 }
 
 std::map<std::string, QueueShare> QueueGate::Shares(int64_t cluster_gpu_milli,

@@ -15,8 +15,12 @@
 // queue); what it has pending from the PodIndex, recomputed at most every
 // `refresh` so a /filter does not walk every pending pod. Within that
 // window the asking queue's own ask is added to its demand, and a pending
-// pod of another queue counts only if `fits_now` (which the extender makes
-// check the live index) still says so.
+// pod of another queue counts only if `check` (which the extender makes
+// read the live index) says it is still pending and fits. Under sustained
+// demand the cached view goes stale exactly where the rule looks: the
+// oldest pending pods of a starved queue are the first to be bound, and
+// its new pods are not in it yet. So when every cached pending pod of a
+// below-share queue is gone, the view is read again before deciding, once.
 //
 // Thread-safe.
 #ifndef GPULET_EXTENDER_QUEUE_GATE_H_
@@ -47,6 +51,13 @@ struct QueueShare {
   gang::ResourceAmounts allocated;
   int64_t pending_gpu_milli = 0;
   double deserved_gpu_milli = 0;
+};
+
+// What a pod of the cached pending view is now.
+enum class PendingPodNow {
+  kGone,        // bound or deleted since the view was read
+  kDoesNotFit,  // still pending; no node has room for it now
+  kFits,        // still pending and some node has room for it now
 };
 
 struct QueueVerdict {
@@ -90,10 +101,10 @@ class QueueGate {
   bool active() const { return registry_->queues_in_use(); }
 
   // May a pod (or a gang, `ask` summed over its members) of `queue` be
-  // placed now? `fits_now` says whether one pending pod fits a node now.
+  // placed now? `check` says what one pod of the pending view is now.
   QueueVerdict Admit(const std::string& queue, const gang::ResourceAmounts& ask,
                      bool new_group, int64_t cluster_gpu_milli,
-                     const std::function<bool(const PodDemand&)>& fits_now,
+                     const std::function<PendingPodNow(const PodDemand&)>& check,
                      Clock::time_point now);
 
   // Every queue's share now, for Queue status and /metrics.
@@ -111,7 +122,8 @@ class QueueGate {
                                                int64_t cluster_gpu_milli,
                                                const std::string& asking = "",
                                                int64_t ask_milli = 0) const;
-  Pending PendingAt(Clock::time_point now);
+  // The cached view, read again when older than `refresh_` or when `force`.
+  Pending PendingAt(Clock::time_point now, bool force = false);
 
   const gang::GroupRegistry* const registry_;
   const Usage usage_;

@@ -1,5 +1,7 @@
 #include "extender/queue_gate.h"
 
+#include <set>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -68,6 +70,104 @@ TEST(DecideQueueTest, AtItsShareAQueueWaitsOnlyForAStarvedQueueThatFits) {
   // Nobody else pending: a borrows.
   shares["b"].pending_gpu_milli = 0;
   EXPECT_TRUE(DecideQueue("a", shares, Gpus(1000), false, Always(true)).admitted);
+}
+
+// A weight-1 queue "light" and a weight-3 queue "heavy" on 32 GPUs: light
+// deserves 8 under sustained demand. What each holds, what is pending and
+// which pods are bound since are set by the test.
+class QueueGateTest : public ::testing::Test {
+ protected:
+  QueueGateTest() {
+    gang::QueueSpec light;
+    light.name = "light";
+    gang::QueueSpec heavy;
+    heavy.name = "heavy";
+    heavy.weight = 3;
+    registry_.SetConfiguredQueues({light, heavy});
+  }
+
+  void Hold(const std::string& queue, int gpus) { held_[queue].gpu_milli = gpus * 1000; }
+  void AddPending(const std::string& queue, const std::string& uid) {
+    PodDemand pod;
+    pod.uid = uid;
+    pod.name = uid;
+    pod.gpu_count = 1;
+    pod.milli = 1000;
+    pending_[queue].push_back(pod);
+  }
+  // Bound since: still in a cached view, no longer pending.
+  void Bind(const std::string& queue, const std::string& uid) {
+    std::erase_if(pending_[queue], [&](const PodDemand& pod) { return pod.uid == uid; });
+    bound_.insert(uid);
+  }
+
+  // Light at its share of 8, heavy at 20 of its 24 with `heavy_pending`
+  // pods h0, h1, ... pending.
+  void LightAtItsShareHeavyBelow(int heavy_pending) {
+    Hold("light", 8);
+    Hold("heavy", 20);
+    for (int i = 0; i < heavy_pending; ++i) AddPending("heavy", "h" + std::to_string(i));
+  }
+
+  // The clock stands still: within one refresh window the view is cached.
+  QueueVerdict Admit(const std::string& queue) {
+    return gate_.Admit(
+        queue, Gpus(1000), /*new_group=*/true, 32000,
+        [this](const PodDemand& pod) {
+          return bound_.contains(pod.uid) ? PendingPodNow::kGone : PendingPodNow::kFits;
+        },
+        QueueGate::Clock::time_point{} + std::chrono::seconds(1));
+  }
+
+  gang::GroupRegistry registry_;
+  std::map<std::string, gang::ResourceAmounts> held_;
+  std::map<std::string, std::vector<PodDemand>> pending_;
+  std::set<std::string> bound_;
+  int reads_ = 0;
+  QueueGate gate_{&registry_, [this] { return held_; },
+                  [this] {
+                    ++reads_;
+                    return pending_;
+                  },
+                  std::chrono::seconds(10)};
+};
+
+TEST_F(QueueGateTest, AQueueAtItsShareWaitsForAStarvedQueueWhosePodsFit) {
+  LightAtItsShareHeavyBelow(8);
+  for (int i = 0; i < 8; ++i) AddPending("light", "l" + std::to_string(i));
+  EXPECT_EQ(Admit("light").reason, "QueueOverShare");
+  EXPECT_TRUE(Admit("heavy").admitted);
+  EXPECT_EQ(reads_, 1);  // the view is cached
+}
+
+TEST_F(QueueGateTest, PodsBoundSinceTheViewDoNotHideTheStarvedQueuesOthers) {
+  LightAtItsShareHeavyBelow(8);
+  ASSERT_EQ(Admit("light").reason, "QueueOverShare");
+  // The oldest four are bound since the view was read; the fifth waits.
+  for (int i = 0; i < 4; ++i) Bind("heavy", "h" + std::to_string(i));
+  EXPECT_EQ(Admit("light").reason, "QueueOverShare");
+  EXPECT_EQ(reads_, 1);
+}
+
+TEST_F(QueueGateTest, AViewWhoseStarvedQueuePodsAreAllGoneIsReadAgain) {
+  LightAtItsShareHeavyBelow(4);
+  ASSERT_EQ(Admit("light").reason, "QueueOverShare");
+  // Every pod the view holds is bound since, and new ones came.
+  for (int i = 0; i < 4; ++i) {
+    Bind("heavy", "h" + std::to_string(i));
+    AddPending("heavy", "h" + std::to_string(i + 4));
+  }
+  QueueVerdict verdict = Admit("light");
+  EXPECT_EQ(verdict.reason, "QueueOverShare");
+  EXPECT_THAT(verdict.message, HasSubstr("queue heavy"));
+  EXPECT_EQ(reads_, 2);
+  // The view read again shows heavy has nothing pending: light borrows,
+  // and the view, fresh now, is not read a third time.
+  for (int i = 4; i < 8; ++i) Bind("heavy", "h" + std::to_string(i));
+  EXPECT_TRUE(Admit("light").admitted);
+  EXPECT_EQ(reads_, 3);
+  EXPECT_TRUE(Admit("light").admitted);
+  EXPECT_EQ(reads_, 3);
 }
 
 }  // namespace
