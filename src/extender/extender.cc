@@ -220,11 +220,20 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
     return FilterError("conflict", std::string(placed.status().message()));
   }
   std::shared_ptr<const NodeInfo> node = model_->Node(placed->node);
+  absl::StatusOr<handoff::PodDecision> decision =
+      node == nullptr ? absl::AbortedError("the chosen node is gone")
+                      : MakeDecision(*demand, node->name, node->gpus,
+                                     placed->gpus, unix_now_());
+  if (!decision.ok()) {
+    // The node changed under the placement: give it back; kube-scheduler
+    // asks again and the next decision sees the node as it is now.
+    model_->ledger().Release(placed->ledger_id).IgnoreError();
+    return FilterError("conflict", std::string(decision.status().message()));
+  }
   Grant grant;
   grant.ledger_id = placed->ledger_id;
   grant.node = placed->node;
-  grant.decision = MakeDecision(*demand, node->name, node->gpus, placed->gpus,
-                                unix_now_());
+  grant.decision = *std::move(decision);
   grant.demand = *demand;
   grant.expires = steady_now_() + options_.reservation_ttl;
   grant.queue = gate.queue;

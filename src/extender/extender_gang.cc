@@ -264,18 +264,36 @@ ExtenderFilterResult Extender::PlanGang(const ExtenderArgs& args,
       options_.gang_timeout_max);
   GroupBook::Clock::time_point deadline =
       now + std::chrono::duration_cast<GroupBook::Clock::duration>(timeout);
+  std::vector<handoff::PodDecision> decisions;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    std::shared_ptr<const NodeInfo> node = model_->Node((*placed)[i].node);
+    absl::StatusOr<handoff::PodDecision> decision =
+        node == nullptr ? absl::AbortedError("a chosen node is gone")
+                        : MakeDecision(chosen[i], node->name, node->gpus,
+                                       (*placed)[i].gpus, unix_now_());
+    if (!decision.ok()) {
+      // A node changed under the plan: give every placement back.
+      for (const Placed& member : *placed) {
+        model_->ledger().Release(member.ledger_id).IgnoreError();
+      }
+      std::string message = absl::StrCat("group ", group, ": ",
+                                         decision.status().message(),
+                                         "; nothing is held");
+      groups_.PlanFailed(key, "Conflict", message, /*capacity=*/false, now);
+      return Refuse(args, names, "conflict", message);
+    }
+    decisions.push_back(*std::move(decision));
+  }
   std::map<std::string, int> plan_members;
   for (size_t i = 0; i < chosen.size(); ++i) {
     plan_members[chosen[i].uid] = (*placed)[i].node;
   }
   uint64_t plan = groups_.Planned(key, plan_members, deadline);
   for (size_t i = 0; i < chosen.size(); ++i) {
-    std::shared_ptr<const NodeInfo> node = model_->Node((*placed)[i].node);
     Grant grant;
     grant.ledger_id = (*placed)[i].ledger_id;
     grant.node = (*placed)[i].node;
-    grant.decision = MakeDecision(chosen[i], node->name, node->gpus,
-                                  (*placed)[i].gpus, unix_now_());
+    grant.decision = std::move(decisions[i]);
     grant.demand = chosen[i];
     // Past the deadline the sweeper fails the plan first; the TTL is only
     // a backstop.

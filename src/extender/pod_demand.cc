@@ -180,7 +180,7 @@ absl::StatusOr<PodDemand> ParsePodDemand(const Json& pod) {
   return demand;
 }
 
-handoff::PodDecision MakeDecision(
+absl::StatusOr<handoff::PodDecision> MakeDecision(
     const PodDemand& demand, const std::string& node,
     const std::vector<handoff::NodeGpu>& gpus_by_slot, sched::GpuMask gpus,
     int64_t time_unix) {
@@ -188,6 +188,22 @@ handoff::PodDecision MakeDecision(
   std::vector<const handoff::NodeGpu*> chosen;
   for (int slot = 0; slot < static_cast<int>(gpus_by_slot.size()); ++slot) {
     if ((gpus >> slot) & 1u) chosen.push_back(&gpus_by_slot[slot]);
+  }
+  size_t whole_gpus = 0;
+  bool shared = false;
+  for (const handoff::ContainerGpuRequest& c : demand.containers) {
+    if (c.shared()) {
+      shared = shared || c.gpus > 0;
+    } else {
+      whole_gpus += static_cast<size_t>(std::max(c.gpus, 0));
+    }
+  }
+  if (std::popcount(gpus) != static_cast<int>(chosen.size()) ||
+      whole_gpus > chosen.size() || (shared && chosen.empty())) {
+    return absl::AbortedError(absl::StrCat(
+        "node ", node, " changed while the pod was placed: the placement names ",
+        std::popcount(gpus), " GPU slot(s), its list has ", gpus_by_slot.size(),
+        " GPU(s)"));
   }
   size_t next = 0;
   for (const handoff::ContainerGpuRequest& c : demand.containers) {

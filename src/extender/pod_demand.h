@@ -64,8 +64,10 @@ gang::ResourceAmounts AmountsOf(const PodDemand& demand);
 absl::StatusOr<PodDemand> ParsePodDemand(const nlohmann::json& pod);
 
 // The decision for `demand` placed on `node` at GPU slots `gpus` (slot i is
-// gpus_by_slot[i], the node's GPUs sorted by index).
-handoff::PodDecision MakeDecision(
+// gpus_by_slot[i], the node's GPUs sorted by index). Aborted when the slots
+// and the GPU list disagree: the node's GPUs changed between the placement
+// and the read of its list, and the caller must give the placement back.
+absl::StatusOr<handoff::PodDecision> MakeDecision(
     const PodDemand& demand, const std::string& node,
     const std::vector<handoff::NodeGpu>& gpus_by_slot, sched::GpuMask gpus,
     int64_t time_unix);
