@@ -82,7 +82,8 @@ Extender::Extender(ExtenderOptions options, ClusterModel* model,
           std::chrono::duration_cast<GroupBook::Clock::duration>(
               options_.gang_backoff_max)}),
       queues_(registry_, [this] { return grants_.QueueUsage(); },
-              [this] { return PendingByQueue(); }),
+              [this] { return PendingByQueue(); }, std::chrono::milliseconds(25),
+              [this] { return pods_.generation() + registry_->generation(); }),
       steady_now_([] { return std::chrono::steady_clock::now(); }),
       unix_now_(WallSeconds) {}
 

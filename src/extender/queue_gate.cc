@@ -74,13 +74,18 @@ std::string RenderQueueMetrics(const std::map<std::string, QueueShare>& shares) 
 }
 
 QueueGate::Pending QueueGate::PendingAt(Clock::time_point now, bool force) {
+  // Read before the view, so that a change made while it is read bumps
+  // the generation past what the view is stamped with.
+  uint64_t generation = generation_ ? generation_() : 0;
   if (!force) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (cached_.at != Clock::time_point{} && now - cached_.at < refresh_) {
+    bool unchanged = generation_ && generation == cached_.generation;
+    if (cached_.at != Clock::time_point{} &&
+        (now - cached_.at < refresh_ || unchanged)) {
       return cached_;
     }
   }
-  Pending fresh{now, pending_()};
+  Pending fresh{now, generation, pending_()};
   std::lock_guard<std::mutex> lock(mu_);
   cached_ = fresh;
   return fresh;

@@ -13,8 +13,9 @@
 //
 // What each queue holds comes from the GrantTable (every grant carries its
 // queue); what it has pending from the PodIndex, recomputed at most every
-// `refresh` so a /filter does not walk every pending pod. Within that
-// window the asking queue's own ask is added to its demand, and a pending
+// `refresh` (25 ms) so a /filter does not walk every pending pod, and only
+// when the index has changed since (`generation`). Within that window the
+// asking queue's own ask is added to its demand, and a pending
 // pod of another queue counts only if `check` (which the extender makes
 // read the live index) says it is still pending and fits. Under sustained
 // demand the cached view goes stale exactly where the rule looks: the
@@ -88,13 +89,18 @@ class QueueGate {
   // Pending pods by queue, oldest first.
   using PendingByQueue =
       std::function<std::map<std::string, std::vector<PodDemand>>()>;
+  // Bumped whenever what PendingByQueue returns may have changed, e.g.
+  // PodIndex::generation; empty: assume it always has.
+  using Generation = std::function<uint64_t()>;
 
   QueueGate(const gang::GroupRegistry* registry, Usage usage,
             PendingByQueue pending,
-            Clock::duration refresh = std::chrono::milliseconds(250))
+            Clock::duration refresh = std::chrono::milliseconds(25),
+            Generation generation = {})
       : registry_(registry),
         usage_(std::move(usage)),
         pending_(std::move(pending)),
+        generation_(std::move(generation)),
         refresh_(refresh) {}
 
   // Whether queues are enforced at all.
@@ -114,6 +120,7 @@ class QueueGate {
  private:
   struct Pending {
     Clock::time_point at{};
+    uint64_t generation = 0;
     std::map<std::string, std::vector<PodDemand>> by_queue;
   };
   // `asking` (may be empty) is the queue a pod or gang asks `ask_milli`
@@ -122,12 +129,14 @@ class QueueGate {
                                                int64_t cluster_gpu_milli,
                                                const std::string& asking = "",
                                                int64_t ask_milli = 0) const;
-  // The cached view, read again when older than `refresh_` or when `force`.
+  // The cached view, read again when older than `refresh_` and the
+  // generation has moved, or when `force`.
   Pending PendingAt(Clock::time_point now, bool force = false);
 
   const gang::GroupRegistry* const registry_;
   const Usage usage_;
   const PendingByQueue pending_;
+  const Generation generation_;
   const Clock::duration refresh_;
   std::mutex mu_;
   Pending cached_ ABSL_GUARDED_BY(mu_);

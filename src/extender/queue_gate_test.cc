@@ -170,5 +170,37 @@ TEST_F(QueueGateTest, AViewWhoseStarvedQueuePodsAreAllGoneIsReadAgain) {
   EXPECT_EQ(reads_, 3);
 }
 
+TEST(QueueGateRefreshTest, TheViewIsReadAgainOnlyOnceOldAndChanged) {
+  gang::GroupRegistry registry;
+  gang::QueueSpec queue;
+  queue.name = "q";
+  registry.SetConfiguredQueues({queue});
+  int reads = 0;
+  uint64_t generation = 7;
+  QueueGate gate(
+      &registry, [] { return std::map<std::string, gang::ResourceAmounts>{}; },
+      [&] {
+        ++reads;
+        return std::map<std::string, std::vector<PodDemand>>{};
+      },
+      std::chrono::milliseconds(25), [&] { return generation; });
+  QueueGate::Clock::time_point start = QueueGate::Clock::time_point{} + std::chrono::seconds(1);
+  gate.Shares(8000, start);
+  EXPECT_EQ(reads, 1);
+  // Old, but nothing changed: the view stands.
+  gate.Shares(8000, start + std::chrono::seconds(5));
+  EXPECT_EQ(reads, 1);
+  // Changed, and old: read again.
+  ++generation;
+  gate.Shares(8000, start + std::chrono::seconds(6));
+  EXPECT_EQ(reads, 2);
+  // Changed again within the refresh interval: not yet.
+  ++generation;
+  gate.Shares(8000, start + std::chrono::seconds(6) + std::chrono::milliseconds(10));
+  EXPECT_EQ(reads, 2);
+  gate.Shares(8000, start + std::chrono::seconds(6) + std::chrono::milliseconds(30));
+  EXPECT_EQ(reads, 3);
+}
+
 }  // namespace
 }  // namespace gpulet::extender

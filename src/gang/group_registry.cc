@@ -13,6 +13,7 @@ void GroupRegistry::OnPodGroupEvent(GroupSource source, std::string_view type,
                                     const nlohmann::json& object) {
   GroupKey key{source, StringAt(object, {"metadata", "namespace"}),
                StringAt(object, {"metadata", "name"})};
+  ++generation_;
   if (type == "DELETED") {
     std::lock_guard<std::mutex> lock(mu_);
     groups_.erase(key);
@@ -32,6 +33,7 @@ void GroupRegistry::OnPodGroupEvent(GroupSource source, std::string_view type,
 
 void GroupRegistry::OnQueueEvent(std::string_view type, const nlohmann::json& object) {
   std::string name = StringAt(object, {"metadata", "name"});
+  ++generation_;
   if (type == "DELETED") {
     std::lock_guard<std::mutex> lock(mu_);
     watched_queues_.erase(name);
@@ -50,6 +52,7 @@ void GroupRegistry::OnQueueEvent(std::string_view type, const nlohmann::json& ob
 }
 
 void GroupRegistry::SetConfiguredQueues(std::vector<QueueSpec> queues) {
+  ++generation_;
   std::lock_guard<std::mutex> lock(mu_);
   configured_queues_.clear();
   for (QueueSpec& queue : queues) {

@@ -7,6 +7,8 @@
 #ifndef GPULET_GANG_GROUP_REGISTRY_H_
 #define GPULET_GANG_GROUP_REGISTRY_H_
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -56,6 +58,10 @@ class GroupRegistry {
   // True once any queue is defined: queues are then enforced.
   bool queues_in_use() const;
 
+  // Bumped on every event and queue change, so that readers can cache what
+  // they derive (a pod's queue follows its PodGroup).
+  uint64_t generation() const { return generation_.load(); }
+
  private:
   struct Known {
     PodGroupSpec spec;
@@ -65,6 +71,7 @@ class GroupRegistry {
   // std::mutex rather than absl::Mutex: Debian's abseil is not built with
   // ThreadSanitizer, which then cannot see absl::Mutex's synchronisation.
   mutable std::mutex mu_;
+  std::atomic<uint64_t> generation_{0};
   std::map<GroupKey, Known> groups_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, QueueSpec, std::less<>> watched_queues_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, QueueSpec, std::less<>> configured_queues_ ABSL_GUARDED_BY(mu_);
