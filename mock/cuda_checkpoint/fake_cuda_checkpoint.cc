@@ -17,6 +17,11 @@
 // <action> is lock, checkpoint, restore, unlock, get-restore-tid or
 // get-state. get-state is addressed by restore TID, like the real tool.
 //
+// For a real process (one whose /proc/<pid>/task/<restore tid> exists),
+// get-state and every action fail at once while a tracer holds the restore
+// thread stopped: the real tool waits for that thread, forever while CRIU
+// keeps it stopped, so a caller must let it run first.
+//
 // Each call is one process; state files are replaced by rename, so
 // concurrent calls for different pids do not interfere.
 #include <dirent.h>
@@ -121,6 +126,22 @@ int Help() {
   return 0;
 }
 
+// Whether `tid`, the restore thread of the real process `pid`, is in a
+// tracing stop ('t' in /proc/<pid>/task/<tid>/stat).
+bool RestoreThreadStopped(long pid, long tid) {
+  std::optional<std::string> stat = ReadSmallFile("/proc/" + std::to_string(pid) + "/task/" +
+                                                  std::to_string(tid) + "/stat");
+  if (!stat) return false;
+  size_t paren = stat->rfind(')');
+  return paren != std::string::npos && paren + 2 < stat->size() && (*stat)[paren + 2] == 't';
+}
+
+int StoppedError(long pid, long tid) {
+  std::printf("Error: restore thread %ld of pid %ld is stopped by a tracer "
+              "(the real tool waits for it)\n", tid, pid);
+  return 1;
+}
+
 // Injected failures and hangs; returns the exit code to use, or -1.
 int Injected(const std::string& action, long pid, long timeout_ms) {
   std::string suffix = action + "." + std::to_string(pid);
@@ -169,6 +190,7 @@ int Action(const std::string& action, long pid, long timeout_ms) {
     std::printf("Error: pid %ld is not a CUDA process\n", pid);
     return 1;
   }
+  if (RestoreThreadStopped(pid, e->tid)) return StoppedError(pid, e->tid);
   Delay(pid);
   struct Step { const char* action; const char* from; const char* to; };
   static const Step kSteps[] = {{"lock", "running", "locked"},
@@ -236,6 +258,7 @@ int main(int argc, char** argv) {
       std::printf("Error: no CUDA process with restore thread %ld\n", pid);
       return 1;
     }
+    if (RestoreThreadStopped(*owner, pid)) return StoppedError(*owner, pid);
     std::printf("%s\n", e->state.c_str());
     return 0;
   }

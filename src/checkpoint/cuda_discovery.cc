@@ -15,8 +15,8 @@ std::string ProcPath(pid_t pid, const char* file) {
   return "/proc/" + std::to_string(pid) + "/" + file;
 }
 
-// Asks the tool about one process that maps libcuda.
-void ConfirmWithTool(const CudaTool& tool, DiscoveredProcess& process) {
+// Asks the tool whether a process that maps libcuda holds a CUDA context.
+void FindRestoreTid(const CudaTool& tool, DiscoveredProcess& process) {
   PlainStatus status = tool.GetRestoreTid(process.pid, &process.restore_tid);
   if (status.code() == PlainCode::kNotFound) {
     // Loaded libcuda but holds no CUDA context (yet): nothing to move.
@@ -24,19 +24,18 @@ void ConfirmWithTool(const CudaTool& tool, DiscoveredProcess& process) {
     process.restore_tid = 0;
     return;
   }
-  if (status.ok()) status = tool.GetState(process.restore_tid, &process.state);
   if (!status.ok()) {
-    process.state = CudaState::kUnknown;
+    process.restore_tid = 0;
     process.status = status;
   }
 }
 
 }  // namespace
 
-std::vector<DiscoveredProcess> DiscoverCudaProcesses(const HostReader& reader,
-                                                     const CudaTool& tool,
-                                                     const std::vector<pid_t>& pids,
-                                                     int parallelism) {
+std::vector<DiscoveredProcess> FindCudaProcesses(const HostReader& reader,
+                                                 const CudaTool& tool,
+                                                 const std::vector<pid_t>& pids,
+                                                 int parallelism) {
   std::vector<DiscoveredProcess> found(pids.size());
   std::vector<size_t> candidates;
   for (size_t i = 0; i < pids.size(); ++i) {
@@ -55,7 +54,32 @@ std::vector<DiscoveredProcess> DiscoverCudaProcesses(const HostReader& reader,
     }
   }
   ParallelFor(candidates.size(), parallelism,
-              [&](size_t c) { ConfirmWithTool(tool, found[candidates[c]]); });
+              [&](size_t c) { FindRestoreTid(tool, found[candidates[c]]); });
+  return found;
+}
+
+void ReadCudaStates(const CudaTool& tool, std::vector<DiscoveredProcess>& found,
+                    int parallelism) {
+  std::vector<size_t> confirmed;
+  for (size_t i = 0; i < found.size(); ++i) {
+    if (found[i].status.ok() && found[i].restore_tid != 0 &&
+        found[i].state == CudaState::kUnknown) {
+      confirmed.push_back(i);
+    }
+  }
+  ParallelFor(confirmed.size(), parallelism, [&](size_t c) {
+    DiscoveredProcess& process = found[confirmed[c]];
+    process.status = tool.GetState(process.restore_tid, &process.state);
+    if (!process.status.ok()) process.state = CudaState::kUnknown;
+  });
+}
+
+std::vector<DiscoveredProcess> DiscoverCudaProcesses(const HostReader& reader,
+                                                     const CudaTool& tool,
+                                                     const std::vector<pid_t>& pids,
+                                                     int parallelism) {
+  std::vector<DiscoveredProcess> found = FindCudaProcesses(reader, tool, pids, parallelism);
+  ReadCudaStates(tool, found, parallelism);
   return found;
 }
 

@@ -33,11 +33,27 @@ struct DiscoveredProcess {
   PlainStatus status;
 };
 
-// One entry per pid, in order.
+// One entry per pid, in order: FindCudaProcesses, then ReadCudaStates.
 std::vector<DiscoveredProcess> DiscoverCudaProcesses(const HostReader& reader,
                                                      const CudaTool& tool,
                                                      const std::vector<pid_t>& pids,
                                                      int parallelism);
+
+// The first half of discovery: candidates confirmed with
+// `--get-restore-tid`, which answers even while the process is stopped.
+// A confirmed process keeps state kUnknown with an OK status until
+// ReadCudaStates. `--get-state` waits for the process's restore thread,
+// forever while a tracer holds it stopped (CRIU's restore), so a caller
+// in that position lets the restore threads run in between.
+std::vector<DiscoveredProcess> FindCudaProcesses(const HostReader& reader,
+                                                 const CudaTool& tool,
+                                                 const std::vector<pid_t>& pids,
+                                                 int parallelism);
+
+// The second half: `--get-state` of each process FindCudaProcesses
+// confirmed, in parallel.
+void ReadCudaStates(const CudaTool& tool, std::vector<DiscoveredProcess>& found,
+                    int parallelism);
 
 // `root` and all its descendants, root first then breadth-first, from the
 // parent pids in /proc/*/stat. Processes that exit while it reads are left

@@ -269,6 +269,9 @@ TEST_F(PluginTest, RealProcessesLoadingTheFakeLibcuda) {
     if (pid != app) tree.push_back(pid);
   }
   for (pid_t pid : plain) tree.push_back(pid);
+  // Held stopped as CRIU holds them: the fake tool, like the real one,
+  // cannot act on a task whose restore thread a tracer keeps stopped.
+  plugin_.set_seize_tasks(true);
   EXPECT_EQ(plugin_.Dump(tree), 0);
   for (pid_t pid : cuda) {
 #if GPULET_FAKE_CRIU
@@ -277,6 +280,12 @@ TEST_F(PluginTest, RealProcessesLoadingTheFakeLibcuda) {
     EXPECT_EQ(node->StateOf(pid), CudaState::kRunning) << pid;
 #endif
   }
+#if GPULET_FAKE_CRIU
+  // Restore finds the tasks stopped too: their restore threads must run
+  // before their state can be read.
+  EXPECT_EQ(plugin_.Restore(tree), 0);
+  for (pid_t pid : cuda) EXPECT_EQ(node->StateOf(pid), CudaState::kRunning) << pid;
+#endif
   EXPECT_EQ(node->CountCalls("--pid " + std::to_string(plain[0])), 0);
   kill(-app, SIGKILL);
   for (pid_t pid : tree) kill(pid, SIGKILL);

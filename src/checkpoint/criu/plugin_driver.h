@@ -3,6 +3,11 @@
 // CHECKPOINT_DEVICES for every task, fini with the dump's result; on
 // restore, RESUME_DEVICES_LATE for every task and fini.
 //
+// With set_seize_tasks(true) the tasks are real processes and, as CRIU
+// does, every thread of them is ptrace-seized and stopped from the calling
+// thread while CHECKPOINT_DEVICES and RESUME_DEVICES_LATE run, and
+// released before fini.
+//
 // Test-only; not thread-safe.
 #ifndef GPULET_CHECKPOINT_CRIU_PLUGIN_DRIVER_H_
 #define GPULET_CHECKPOINT_CRIU_PLUGIN_DRIVER_H_
@@ -41,7 +46,10 @@ class PluginDriver {
   // failure (which CRIU itself ignores) or 0.
   int Restore(const std::vector<pid_t>& tasks);
 
+  void set_seize_tasks(bool seize) { seize_tasks_ = seize; }
+
  private:
+  bool seize_tasks_ = false;
   void* handle_ = nullptr;
   CriuPluginDesc* desc_ = nullptr;
 };

@@ -65,8 +65,12 @@ int PluginSession::Init(int stage) {
 }
 
 PlainStatus PluginSession::Track(const std::vector<pid_t>& pids, ProcessGroup& group) {
-  for (const DiscoveredProcess& p :
-       DiscoverCudaProcesses(reader_, *tool_, pids, config_.parallelism)) {
+  return Join(DiscoverCudaProcesses(reader_, *tool_, pids, config_.parallelism), group);
+}
+
+PlainStatus PluginSession::Join(const std::vector<DiscoveredProcess>& found,
+                                ProcessGroup& group) {
+  for (const DiscoveredProcess& p : found) {
     seen_.insert(p.pid);
     // A process that exited since CRIU listed it has nothing to move.
     if (p.status.code() == PlainCode::kNotFound) continue;
@@ -76,18 +80,26 @@ PlainStatus PluginSession::Track(const std::vector<pid_t>& pids, ProcessGroup& g
   return {};
 }
 
-PlainStatus PluginSession::WithRestoreThreads(const ProcessGroup& group, bool all_needed,
+PlainStatus PluginSession::WithRestoreThreads(const std::vector<pid_t>& tids,
+                                              bool all_needed,
                                               const std::function<PlainStatus()>& step) {
   RestoreThreadPause pause;
-  for (const GroupMember& m : group.members()) {
+  for (pid_t tid : tids) {
     std::string error;
-    if (pause.Resume(m.restore_tid, &error)) continue;
+    if (pause.Resume(tid, &error)) continue;
     if (all_needed) return {PlainCode::kInternal, error};
     Log(kLogError, error);
   }
   PlainStatus status = step();
   for (const std::string& error : pause.StopAll()) Log(kLogError, error);
   return status;
+}
+
+PlainStatus PluginSession::WithRestoreThreads(const ProcessGroup& group, bool all_needed,
+                                              const std::function<PlainStatus()>& step) {
+  std::vector<pid_t> tids;
+  for (const GroupMember& m : group.members()) tids.push_back(m.restore_tid);
+  return WithRestoreThreads(tids, all_needed, step);
 }
 
 int PluginSession::FailDump(const PlainStatus& failure) {
@@ -179,11 +191,21 @@ int PluginSession::ResumeDevicesLate(pid_t pid) {
     todo = {pid};
   }
   if (todo.empty()) return 0;
-  ProcessGroup group(*tool_, config_.parallelism);
-  PlainStatus status = Track(todo, group);
-  if (status.ok()) {
-    status = WithRestoreThreads(group, false, [&] { return group.ResumeAll(); });
+  // CRIU holds every restored thread stopped here, and `--get-state` waits
+  // for the restore thread: find the restore threads, let them run, and
+  // only then ask each task's state and restore it.
+  std::vector<DiscoveredProcess> found =
+      FindCudaProcesses(reader_, *tool_, todo, config_.parallelism);
+  std::vector<pid_t> tids;
+  for (const DiscoveredProcess& p : found) {
+    if (p.restore_tid != 0) tids.push_back(p.restore_tid);
   }
+  ProcessGroup group(*tool_, config_.parallelism);
+  PlainStatus status = WithRestoreThreads(tids, false, [&] {
+    ReadCudaStates(*tool_, found, config_.parallelism);
+    PlainStatus joined = Join(found, group);
+    return joined.ok() ? group.ResumeAll() : joined;
+  });
   if (!status.ok()) {
     // CRIU ignores this hook's result and reports success: say it here.
     Log(kLogError, "restore of CUDA state failed, CRIU's success message is wrong: " +

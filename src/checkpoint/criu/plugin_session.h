@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "checkpoint/criu/criu_internals.h"
+#include "checkpoint/cuda_discovery.h"
 #include "checkpoint/cuda_tool.h"
 #include "checkpoint/prefix_host_reader.h"
 #include "checkpoint/process_group.h"
@@ -71,11 +72,17 @@ class PluginSession {
   // The reason the plugin cannot run now, or "" when it can.
   std::string Enable(int stage);
   // Discovers the CUDA processes among `pids` and adds them to `group`.
+  // Reads their state, so the tasks must not be stopped by CRIU.
   PlainStatus Track(const std::vector<pid_t>& pids, ProcessGroup& group);
-  // Runs `step` with the restore threads of `group` resumed. A thread that
+  // Adds what discovery found to `group`: processes gone since are skipped,
+  // a failure to learn a state is returned.
+  PlainStatus Join(const std::vector<DiscoveredProcess>& found, ProcessGroup& group);
+  // Runs `step` with the restore threads `tids` resumed. A thread that
   // cannot be resumed fails the call before `step` when `all_needed`
   // (a checkpoint would hang on it); otherwise it is logged and `step` runs
   // anyway (a rollback must still unlock every task it can).
+  PlainStatus WithRestoreThreads(const std::vector<pid_t>& tids, bool all_needed,
+                                 const std::function<PlainStatus()>& step);
   PlainStatus WithRestoreThreads(const ProcessGroup& group, bool all_needed,
                                  const std::function<PlainStatus()>& step);
   // Logs `failure`, rolls the dump's group back and fails the dump.
