@@ -18,6 +18,7 @@
 #include "cli/simulate_command.h"
 #endif
 #include "config/environment.h"
+#include "plugin/grpc_log.h"
 
 int main(int argc, char** argv) {
   // Debian builds abseil without NDEBUG, which turns on absl::Mutex's
@@ -61,6 +62,8 @@ int main(int argc, char** argv) {
     std::cerr << "gpulet: " << status.message() << "\n";
     return 2;
   }
+  gpulet::plugin::RouteGrpcLogs();
+
   if (!runner) {
     std::cerr << app.help();
     return 2;

@@ -240,9 +240,20 @@ bool Manager::StartServer(Entry& entry) {
   entry.server = std::make_unique<PluginServer>(entry.spec.name, SocketPath(entry.spec.name),
                                                 entry.publisher, metrics_);
   if (absl::Status s = entry.server->Start(); !s.ok()) {
-    spdlog::error("Starting the server for {} failed: {}", entry.spec.name, s);
+    // Retries until the cause goes: said once, and again when it changes.
+    std::string error(s.message());
+    if (error != entry.start_error) {
+      spdlog::error("Starting the server for {} failed, retrying: {}", entry.spec.name, error);
+    } else {
+      spdlog::debug("Starting the server for {} failed again: {}", entry.spec.name, error);
+    }
+    entry.start_error = std::move(error);
     ScheduleRetry();
     return false;
+  }
+  if (!entry.start_error.empty()) {
+    spdlog::info("Serving {} on {} now", entry.spec.name, SocketPath(entry.spec.name));
+    entry.start_error.clear();
   }
   return true;
 }
@@ -335,7 +346,7 @@ void Manager::StopAll() {
 void Manager::ScheduleRetry() {
   if (retry_at_) return;
   retry_at_ = Clock::now() + retry_delay_;
-  spdlog::info("Retrying in {} ms", retry_delay_.count());
+  spdlog::debug("Retrying in {} ms", retry_delay_.count());
   retry_delay_ = std::min(retry_delay_ * 2, options_.retry_max);
 }
 

@@ -114,6 +114,7 @@ class Manager {
     std::shared_ptr<ResourcePublisher> publisher;
     std::unique_ptr<PluginServer> server;
     bool registered = false;
+    std::string start_error;  // the last failure to serve, said once
   };
   using Clock = std::chrono::steady_clock;
 

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -53,6 +55,21 @@ absl::Status PluginServer::Start() {
     return absl::InvalidArgumentError(absl::StrCat(
         "socket path ", socket_path_, " is longer than ",
         sizeof(sockaddr_un::sun_path) - 1, " bytes"));
+  }
+  // gRPC's own failure says only "No address added": name the cause an
+  // operator can act on.
+  std::filesystem::path parent = std::filesystem::path(socket_path_).parent_path();
+  std::string dir = parent.empty() ? std::string("./") : parent.string() + "/";
+  if (access(dir.c_str(), F_OK) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot serve ", resource_name_, ": the socket directory ", dir,
+        " does not exist (the kubelet creates it; is the kubelet running, and "
+        "does --kubelet-socket name its device-plugins directory?)"));
+  }
+  if (access(dir.c_str(), W_OK | X_OK) != 0) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "cannot serve ", resource_name_, ": no write access to the socket directory ",
+        dir, ": ", std::strerror(errno)));
   }
   if (absl::Status s = Unlink(socket_path_); !s.ok()) return s;
   grpc::ServerBuilder builder;

@@ -122,6 +122,19 @@ TEST_F(PluginServerTest, TooLongSocketPathIsInvalidArgument) {
   EXPECT_EQ(server.Start().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(PluginServerTest, AMissingSocketDirectoryIsNamedAsTheCause) {
+  std::string missing = dir_.Join("device-plugins");
+  PluginServer server("nvidia.com/gpu", missing + "/nvidia-gpu.sock", publisher_, metrics_);
+  absl::Status status = server.Start();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              ::testing::HasSubstr("socket directory " + missing + "/ does not exist"));
+  // Once the kubelet has made it, the same server starts.
+  ASSERT_EQ(mkdir(missing.c_str(), 0700), 0);
+  EXPECT_TRUE(server.Start().ok());
+  EXPECT_TRUE(server.Stop(std::chrono::milliseconds(0)).ok());
+}
+
 TEST(KubeletRegistrarTest, RegistersWithV1beta1AndPreferredAllocation) {
   SocketDir dir;
   auto kubelet = gpulet::testing::KubeletEmulator::Start(dir.path());
