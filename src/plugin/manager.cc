@@ -50,16 +50,25 @@ Manager::Manager(ManagerOptions options, ResourceSource* source,
 
 Manager::~Manager() { StopAll(); }
 
-absl::Status Manager::Run(SignalWatcher* signals) {
+void Manager::WatchSocketDir() {
   absl::StatusOr<std::unique_ptr<SocketDirWatcher>> watcher =
       SocketDirWatcher::Create(options_.socket_dir, options_.kubelet_socket_name);
   if (!watcher.ok()) {
-    // Serving still works; only kubelet restarts go unnoticed until the
-    // rescan timer re-registers.
-    spdlog::warn("Not watching for kubelet restarts: {}", watcher.status());
-  } else {
-    watcher_ = *std::move(watcher);
+    // Serving still works; kubelet restarts go unnoticed until a retry or
+    // rescan finds the directory and watches it. Said once.
+    if (!watch_failed_) spdlog::warn("Not watching for kubelet restarts yet: {}", watcher.status());
+    watch_failed_ = true;
+    return;
   }
+  if (watch_failed_) {
+    spdlog::info("Watching {} for kubelet restarts now", options_.socket_dir);
+  }
+  watch_failed_ = false;
+  watcher_ = *std::move(watcher);
+}
+
+absl::Status Manager::Run(SignalWatcher* signals) {
+  WatchSocketDir();
   State state = State::kStarting;
   while (state != State::kStopped) {
     state = Step(state, signals);
@@ -136,6 +145,11 @@ void Manager::DrainSignals(SignalWatcher* signals) {
 
 void Manager::RunTimers() {
   Clock::time_point now = Clock::now();
+  // The kubelet may make its directory after gpulet starts.
+  bool rescan_due = options_.rescan_interval.count() > 0 && now >= rescan_at_;
+  if (watcher_ == nullptr && (retry_at_ ? now >= *retry_at_ : rescan_due)) {
+    WatchSocketDir();
+  }
   if (options_.rescan_interval.count() > 0 && now >= rescan_at_) {
     rescan_at_ = now + options_.rescan_interval;
     retry_at_.reset();

@@ -127,6 +127,8 @@ class Manager {
   void WaitForInput(SignalWatcher* signals);
   void DrainSignals(SignalWatcher* signals);
   void RunTimers();
+  // Watches the socket directory for kubelet restarts, if it can now.
+  void WatchSocketDir();
   void Handle(const ManagerEvent& event);
   void Reconcile();
   void ApplySpec(ResourceSpec spec, uint64_t generation);
@@ -149,6 +151,7 @@ class Manager {
 
   // Owned by the Run() thread.
   std::unique_ptr<SocketDirWatcher> watcher_;
+  bool watch_failed_ = false;
   std::map<std::string, Entry> entries_;  // by resource name
   std::optional<Clock::time_point> retry_at_;
   bool rebuild_pending_ = false;  // the last Build() failed

@@ -99,9 +99,11 @@ class ManagerTest : public ::testing::Test {
     }
   }
 
-  void StartManager(bool register_with_kubelet = true) {
+  // `socket_dir` defaults to the kubelet emulator's directory.
+  void StartManager(bool register_with_kubelet = true, std::string socket_dir = "") {
+    if (socket_dir.empty()) socket_dir = dir_.path();
     ManagerOptions options;
-    options.socket_dir = dir_.path();
+    options.socket_dir = socket_dir;
     options.rescan_interval = std::chrono::milliseconds(0);
     options.retry_min = std::chrono::milliseconds(20);
     options.stop_grace = std::chrono::milliseconds(500);
@@ -113,7 +115,7 @@ class ManagerTest : public ::testing::Test {
     };
     std::unique_ptr<Registrar> registrar;
     if (register_with_kubelet) {
-      registrar = std::make_unique<KubeletRegistrar>(kubelet_->socket_path(),
+      registrar = std::make_unique<KubeletRegistrar>(socket_dir + "/kubelet.sock",
                                                      std::chrono::seconds(2));
     }
     HealthViewSource health = [this] {
@@ -171,6 +173,20 @@ TEST_F(ManagerTest, ReRegistersAfterEveryKubeletRestart) {
     ASSERT_TRUE(kubelet_->WaitForRegistrations(2 + 2 * i, kWait)) << "restart " << i;
   }
   EXPECT_EQ(source_.builds(), 1) << "a kubelet restart must not rebuild the inventory";
+}
+
+TEST_F(ManagerTest, AKubeletDirectoryMadeAfterStartIsServedAndWatched) {
+  // gpulet started before the kubelet made its device-plugins directory.
+  std::string later = dir_.Join("device-plugins");
+  StartManager(true, later);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(mkdir(later.c_str(), 0700), 0);
+  auto kubelet = KubeletEmulator::Start(later);
+  ASSERT_TRUE(kubelet.ok());
+  ASSERT_TRUE((*kubelet)->WaitForRegistrations(2, kWait));
+  // Kubelet restarts are seen from then on.
+  ASSERT_TRUE((*kubelet)->Restart().ok());
+  EXPECT_TRUE((*kubelet)->WaitForRegistrations(4, kWait));
 }
 
 TEST_F(ManagerTest, RecreatesADeletedSocketAndRegistersIt) {
