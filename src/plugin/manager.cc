@@ -145,17 +145,16 @@ void Manager::DrainSignals(SignalWatcher* signals) {
 
 void Manager::RunTimers() {
   Clock::time_point now = Clock::now();
-  // The kubelet may make its directory after gpulet starts.
   bool rescan_due = options_.rescan_interval.count() > 0 && now >= rescan_at_;
-  if (watcher_ == nullptr && (retry_at_ ? now >= *retry_at_ : rescan_due)) {
-    WatchSocketDir();
-  }
-  if (options_.rescan_interval.count() > 0 && now >= rescan_at_) {
+  bool retry_due = retry_at_ && now >= *retry_at_;
+  // The kubelet may make its directory after gpulet starts.
+  if (watcher_ == nullptr && (rescan_due || retry_due)) WatchSocketDir();
+  if (rescan_due) {
     rescan_at_ = now + options_.rescan_interval;
     retry_at_.reset();
     Reconcile();
     ReleaseFreeHeap();
-  } else if (retry_at_ && now >= *retry_at_) {
+  } else if (retry_due) {
     retry_at_.reset();
     // A failed registration is retried alone; only a failed build rebuilds.
     if (rebuild_pending_) {
