@@ -144,6 +144,39 @@ TEST_F(PluginTest, DumpLocksEveryTaskBeforeAnyCheckpoint) {
   ExpectStates(*node, CudaState::kRunning);
 }
 
+TEST_F(PluginTest, ACudaTaskFirstSeenAtCheckpointFailsTheDumpWithoutReadingItsState) {
+  auto node = MakeNode(NodeLayout::kStandard);
+  node->AddProcess(506, 1, true);
+  ASSERT_EQ(plugin_.Init(kStageDump), 0);
+  for (pid_t pid : kTree) ASSERT_EQ(plugin_.Hook(kHookPauseDevices, pid), 0);
+  ASSERT_EQ(plugin_.Hook(kHookCheckpointDevices, kRoot), 0);
+  // CRIU holds 506 stopped: its state could not be read, and need not be.
+  EXPECT_EQ(plugin_.Hook(kHookCheckpointDevices, 506), -1);
+  EXPECT_EQ(node->CountCalls("--get-state --pid 506"), 0);
+  EXPECT_EQ(node->CountCalls("--get-restore-tid --pid 506"), 1);
+  ExpectStates(*node, CudaState::kRunning);
+  EXPECT_EQ(node->StateOf(506), CudaState::kRunning);
+  plugin_.Fini(kStageDump, -1);
+  ExpectStates(*node, CudaState::kRunning);
+#if GPULET_FAKE_CRIU
+  EXPECT_THAT(testing::FakeCriu::Log(),
+              ::testing::Contains(HasSubstr("pid 506 is a CUDA task that was never locked")));
+#endif
+}
+
+TEST_F(PluginTest, APlainTaskFirstSeenAtCheckpointCostsNoExec) {
+  auto node = MakeNode(NodeLayout::kStandard);
+  node->AddProcess(507, 1, false);
+  ASSERT_EQ(plugin_.Init(kStageDump), 0);
+  ASSERT_EQ(plugin_.Hook(kHookPauseDevices, kRoot), 0);
+  ASSERT_EQ(plugin_.Hook(kHookCheckpointDevices, kRoot), 0);
+  EXPECT_EQ(plugin_.Hook(kHookCheckpointDevices, 507), 0);
+  EXPECT_EQ(node->CountCalls("--pid 507"), 0);
+  ExpectStates(*node, CudaState::kCheckpointed);
+  plugin_.Fini(kStageDump, -1);
+  ExpectStates(*node, CudaState::kRunning);
+}
+
 struct DisabledCase {
   const char* name;
   NodeLayout layout;

@@ -155,14 +155,18 @@ int PluginSession::CheckpointDevices(pid_t pid) {
     Log(kLogInfo, "checkpointed " + Count(group_->members().size()) + " in " +
                       std::to_string(ms.count()) + " ms");
   }
-  if (seen_.count(pid) == 0) {
-    ProcessGroup late(*tool_, 1);
-    PlainStatus status = Track({pid}, late);
-    if (status.ok() && !late.empty()) {
-      status = {PlainCode::kFailedPrecondition,
-                "pid " + std::to_string(pid) + " is a CUDA task that was never locked"};
-    }
-    if (!status.ok()) return FailDump(status);
+  if (seen_.count(pid) != 0) return 0;
+  // A CUDA task that PAUSE_DEVICES never saw fails the dump whatever its
+  // state, so its state is not read: `--get-state` would wait for a
+  // restore thread that CRIU holds stopped.
+  std::vector<DiscoveredProcess> found = FindCudaProcesses(reader_, *tool_, {pid}, 1);
+  seen_.insert(pid);
+  const DiscoveredProcess& late = found.front();
+  if (late.status.code() == PlainCode::kNotFound) return 0;
+  if (!late.status.ok()) return FailDump(late.status);
+  if (late.restore_tid != 0) {
+    return FailDump({PlainCode::kFailedPrecondition,
+                     "pid " + std::to_string(pid) + " is a CUDA task that was never locked"});
   }
   return 0;
 }
