@@ -220,17 +220,12 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
   if (!placed.ok()) {
     return FilterError("conflict", std::string(placed.status().message()));
   }
-  std::shared_ptr<const NodeInfo> node = model_->Node(placed->node);
-  absl::StatusOr<handoff::PodDecision> decision =
-      node == nullptr ? absl::AbortedError("the chosen node is gone")
-                      : MakeDecision(*demand, node->name, node->gpus,
-                                     placed->gpus, unix_now_());
+  absl::StatusOr<handoff::PodDecision> decision = DecideOrRelease(*demand, *placed);
   if (!decision.ok()) {
-    // The node changed under the placement: give it back; kube-scheduler
-    // asks again and the next decision sees the node as it is now.
-    model_->ledger().Release(placed->ledger_id).IgnoreError();
+    // kube-scheduler asks again.
     return FilterError("conflict", std::string(decision.status().message()));
   }
+  const std::string chosen = decision->node;
   Grant grant;
   grant.ledger_id = placed->ledger_id;
   grant.node = placed->node;
@@ -242,11 +237,11 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
   grants_.Put(demand->uid, std::move(grant));
   filtered_.Record(demand->uid, steady_now_());
   metrics_->CountDecision("filter", "placed");
-  std::vector<std::string> keep{node->name};
+  std::vector<std::string> keep{chosen};
   if (options_.filter_mode == FilterMode::kAll) {
     keep = Feasible(*demand, *names);
-    if (std::find(keep.begin(), keep.end(), node->name) == keep.end()) {
-      keep.push_back(node->name);
+    if (std::find(keep.begin(), keep.end(), chosen) == keep.end()) {
+      keep.push_back(chosen);
     }
   }
   // Nodes left out because another was chosen are not listed as failed:
@@ -254,6 +249,17 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
   // thousand reasons saying so would dominate the answer's cost.
   Answer(args, keep, result);
   return result;
+}
+
+absl::StatusOr<handoff::PodDecision> Extender::DecideOrRelease(
+    const PodDemand& demand, const Placed& placed) {
+  std::shared_ptr<const NodeInfo> node = model_->Node(placed.node);
+  absl::StatusOr<handoff::PodDecision> decision =
+      node == nullptr ? absl::AbortedError("the chosen node is gone")
+                      : MakeDecision(demand, node->name, node->gpus, placed.gpus,
+                                     unix_now_());
+  if (!decision.ok()) model_->ledger().Release(placed.ledger_id).IgnoreError();
+  return decision;
 }
 
 absl::StatusOr<std::vector<HostPriority>> Extender::Prioritize(

@@ -174,6 +174,13 @@ class Extender {
   void ReleasePlan(const std::vector<std::string>& uids,
                    const std::string& reason);
 
+  // The decision for `placed`, on the model's node as it is now. Aborted
+  // when the node is gone or changed under the placement; the placement's
+  // ledger reservation is released then, so that the next ask sees the
+  // node as it is.
+  absl::StatusOr<handoff::PodDecision> DecideOrRelease(const PodDemand& demand,
+                                                        const Placed& placed);
+
   // Fills `result` with `feasible` in the form the request used.
   void Answer(const ExtenderArgs& args, const std::vector<std::string>& keep,
               ExtenderFilterResult& result) const;

@@ -92,14 +92,8 @@ absl::StatusOr<Grant> Extender::GrantForBind(const ExtenderBindingArgs& args,
   }
   ASSIGN_OR_RETURN(Placed placed,
                    decider_->Place(*model_, demand, {node.index}));
-  absl::StatusOr<handoff::PodDecision> decision =
-      MakeDecision(demand, node.name, node.gpus, placed.gpus, unix_now_());
-  if (!decision.ok()) {
-    model_->ledger().Release(placed.ledger_id).IgnoreError();
-    return decision.status();
-  }
+  ASSIGN_OR_RETURN(fresh.decision, DecideOrRelease(demand, placed));
   fresh.ledger_id = placed.ledger_id;
-  fresh.decision = *std::move(decision);
   grants_.Put(args.pod_uid, fresh);
   return fresh;
 }

@@ -266,15 +266,11 @@ ExtenderFilterResult Extender::PlanGang(const ExtenderArgs& args,
       now + std::chrono::duration_cast<GroupBook::Clock::duration>(timeout);
   std::vector<handoff::PodDecision> decisions;
   for (size_t i = 0; i < chosen.size(); ++i) {
-    std::shared_ptr<const NodeInfo> node = model_->Node((*placed)[i].node);
-    absl::StatusOr<handoff::PodDecision> decision =
-        node == nullptr ? absl::AbortedError("a chosen node is gone")
-                        : MakeDecision(chosen[i], node->name, node->gpus,
-                                       (*placed)[i].gpus, unix_now_());
+    absl::StatusOr<handoff::PodDecision> decision = DecideOrRelease(chosen[i], (*placed)[i]);
     if (!decision.ok()) {
-      // A node changed under the plan: give every placement back.
-      for (const Placed& member : *placed) {
-        model_->ledger().Release(member.ledger_id).IgnoreError();
+      // A node changed under the plan: give every other placement back.
+      for (size_t j = 0; j < placed->size(); ++j) {
+        if (j != i) model_->ledger().Release((*placed)[j].ledger_id).IgnoreError();
       }
       std::string message = absl::StrCat("group ", group, ": ",
                                          decision.status().message(),
