@@ -158,10 +158,16 @@ class Extender {
                                           const gang::ResourceAmounts& ask,
                                           bool new_group,
                                           std::string* reason = nullptr);
+  // Whether a pod of `group` (none: a pod of its own) starts a new group
+  // for its queue: no member of the group is bound yet.
+  bool IsNewGroup(const std::optional<gang::GroupKey>& group) const;
   // Whether `demand` fits some node now.
   bool FitsSomewhere(const PodDemand& demand) const;
   // Bind's barrier for a gang member's grant; OK to go ahead.
   absl::Status AwaitGang(const Grant& grant, const std::string& uid);
+  // Gives up the live plan of `grant`'s group, if any, because one of its
+  // members cannot be bound: the others stop waiting at the barrier.
+  void FailPlanOf(const Grant& grant, const std::string& why);
   // Unavailable when `pod` is a member of a gang that does not run yet:
   // without a live plan it must not be bound alone (GrantForBind).
   absl::Status CheckUnplannedBind(const nlohmann::json& pod);

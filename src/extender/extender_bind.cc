@@ -90,6 +90,16 @@ absl::StatusOr<Grant> Extender::GrantForBind(const ExtenderBindingArgs& args,
     return absl::UnavailableError(
         absl::StrCat("node ", node.name, ": ", node.problem));
   }
+  // The queue rules hold here as at /filter: the reservation they admitted
+  // is gone, and its queue may have been given those GPUs since.
+  std::unique_lock<std::mutex> admission(admission_mu_, std::defer_lock);
+  if (queues_.active()) {
+    admission.lock();
+    if (std::optional<std::string> refusal = QueueRefusal(
+            fresh.queue, AmountsOf(demand), IsNewGroup(fresh.group))) {
+      return absl::UnavailableError(*refusal);
+    }
+  }
   ASSIGN_OR_RETURN(Placed placed,
                    decider_->Place(*model_, demand, {node.index}));
   ASSIGN_OR_RETURN(fresh.decision, DecideOrRelease(demand, placed));
@@ -127,10 +137,6 @@ ExtenderBindingResult Extender::Bind(const ExtenderBindingArgs& args) {
                      absl::StrCat("pod ", pod, " on ", args.node, ": ",
                                   grant.status().message()));
   }
-  if (absl::Status go = AwaitGang(*grant, args.pod_uid); !go.ok()) {
-    return BindError(args.pod_uid, "gang-incomplete",
-                     absl::StrCat("pod ", pod, " not bound: ", go.message()));
-  }
   if (grant->demand.uses_gpu()) {
     AnnotationChanges changes{
         {std::string(handoff::kDecisionAnnotation),
@@ -142,10 +148,18 @@ ExtenderBindingResult Extender::Bind(const ExtenderBindingArgs& args) {
     absl::Status patched =
         api_->PatchPodAnnotations(args.pod_namespace, args.pod_name, changes);
     if (!patched.ok()) {
-      return BindError(args.pod_uid, "patch-failed",
-                       absl::StrCat("pod ", pod, ": writing the decision: ",
-                                    patched.message()));
+      std::string message = absl::StrCat("pod ", pod, ": writing the decision: ",
+                                         patched.message());
+      // The rest of its gang must not wait for a member that cannot come.
+      FailPlanOf(*grant, message);
+      return BindError(args.pod_uid, "patch-failed", message);
     }
+  }
+  // After the decision is written: once the barrier opens, only the
+  // binding itself stands between a member and its node.
+  if (absl::Status go = AwaitGang(*grant, args.pod_uid); !go.ok()) {
+    return BindError(args.pod_uid, "gang-incomplete",
+                     absl::StrCat("pod ", pod, " not bound: ", go.message()));
   }
   absl::Status bound = api_->CreateBinding(args.pod_namespace, args.pod_name,
                                            args.pod_uid, args.node);
@@ -186,6 +200,9 @@ void Extender::OnPodEvent(std::string_view type, const Json& pod) {
   std::string phase = StringAt(pod, {"status", "phase"});
   pods_.OnPodEvent(type, pod);
   if (type == "DELETED") {
+    if (std::optional<Grant> grant = grants_.Get(uid)) {
+      FailPlanOf(*grant, "the pod was deleted");
+    }
     if (grants_.Release(uid, "pod-deleted")) groups_.CapacityFreed();
     return;
   }

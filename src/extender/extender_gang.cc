@@ -89,6 +89,11 @@ std::optional<std::string> Extender::QueueRefusal(
   return verdict.message;
 }
 
+bool Extender::IsNewGroup(const std::optional<gang::GroupKey>& group) const {
+  // Whatever its minMember: Volcano gives a plain job a PodGroup of 1.
+  return !group || pods_.Members(*group).bound == 0;
+}
+
 Extender::Gate Extender::GateFilter(const ExtenderArgs& args,
                                     const PodDemand& demand,
                                     const std::vector<std::string>& names) {
@@ -120,7 +125,7 @@ Extender::Gate Extender::GateFilter(const ExtenderArgs& args,
   }
   if (gate.queue.empty()) gate.queue = std::string(kDefaultQueue);
   if (std::optional<std::string> refusal =
-          QueueRefusal(gate.queue, AmountsOf(demand), !gate.group.has_value())) {
+          QueueRefusal(gate.queue, AmountsOf(demand), IsNewGroup(gate.group))) {
     gate.answer = Refuse(args, names, "queue-wait", *refusal);
   }
   return gate;
@@ -256,10 +261,15 @@ ExtenderFilterResult Extender::PlanGang(const ExtenderArgs& args,
     return Refuse(args, names, capacity ? "gang-unschedulable" : "conflict",
                   message);
   }
+  // Compared in seconds first: a huge scheduleTimeoutSeconds would
+  // overflow nanoseconds.
   std::chrono::nanoseconds timeout = std::min(
       spec.schedule_timeout_seconds
-          ? std::chrono::nanoseconds(
-                std::chrono::seconds(*spec.schedule_timeout_seconds))
+          ? std::chrono::nanoseconds(std::chrono::seconds(
+                std::min<int64_t>(*spec.schedule_timeout_seconds,
+                                  std::chrono::ceil<std::chrono::seconds>(
+                                      options_.gang_timeout_max)
+                                      .count())))
           : options_.gang_timeout,
       options_.gang_timeout_max);
   GroupBook::Clock::time_point deadline =
@@ -316,6 +326,17 @@ absl::Status Extender::AwaitGang(const Grant& grant, const std::string& uid) {
   }
   return absl::AbortedError(
       absl::StrCat("group ", grant.group->ToString(), ": ", why));
+}
+
+void Extender::FailPlanOf(const Grant& grant, const std::string& why) {
+  if (grant.plan == 0 || !grant.group) return;
+  std::string message = absl::StrCat("group ", grant.group->ToString(),
+                                     ": a member cannot be bound (", why,
+                                     "); nothing was bound");
+  std::vector<std::string> uids = groups_.Fail(*grant.group, grant.plan, "Unschedulable",
+                                               message, steady_now_());
+  if (!uids.empty()) spdlog::warn("{}", message);
+  ReleasePlan(uids, "gang-member-failed");
 }
 
 absl::Status Extender::CheckUnplannedBind(const nlohmann::json& pod) {

@@ -93,6 +93,32 @@ class ExtenderGangTest : public ::testing::Test {
     return extender_->Bind(args);
   }
 
+  // Filters every member in turn; the node each passed on.
+  std::vector<std::string> FilterAll(const std::vector<nlohmann::json>& gang) {
+    std::vector<std::string> nodes;
+    for (const auto& pod : gang) nodes.push_back(Filter(pod).node_names->front());
+    return nodes;
+  }
+
+  // Binds the first `count` members on threads of their own, as
+  // kube-scheduler does: they wait at the barrier.
+  std::vector<std::future<ExtenderBindingResult>> BindAsync(
+      const std::vector<nlohmann::json>& gang, const std::vector<std::string>& nodes,
+      int count) {
+    std::vector<std::future<ExtenderBindingResult>> binds;
+    for (int i = 0; i < count; ++i) {
+      binds.push_back(std::async(std::launch::async,
+                                 [this, &gang, &nodes, i] { return Bind(gang[i], nodes[i]); }));
+    }
+    return binds;
+  }
+
+  void ExpectNothingHeldOrBound() {
+    EXPECT_EQ(UsedMilli(), 0);
+    std::lock_guard<std::mutex> lock(api_.mu_);
+    EXPECT_TRUE(api_.bound.empty());
+  }
+
   // The bound pod, as the watch shows it once bound.
   void ShowBound(nlohmann::json pod, const std::string& node) {
     pod["spec"]["nodeName"] = node;
@@ -156,13 +182,8 @@ TEST_F(ExtenderGangTest, GangTooLargeForOneNodeSpreadsAllOrNothing) {
 TEST_F(ExtenderGangTest, BindWaitsAtTheBarrierUntilEveryMemberArrives) {
   AddNodes(2, 8);
   std::vector<nlohmann::json> gang = CreateGang("g", 3, 2);
-  std::vector<std::string> nodes;
-  for (const auto& pod : gang) nodes.push_back(Filter(pod).node_names->front());
-  std::vector<std::future<ExtenderBindingResult>> binds;
-  for (int i = 0; i < 2; ++i) {
-    binds.push_back(std::async(std::launch::async,
-                               [&, i] { return Bind(gang[i], nodes[i]); }));
-  }
+  std::vector<std::string> nodes = FilterAll(gang);
+  std::vector<std::future<ExtenderBindingResult>> binds = BindAsync(gang, nodes, 2);
   EXPECT_EQ(binds[0].wait_for(std::chrono::milliseconds(200)),
             std::future_status::timeout);
   {
@@ -202,6 +223,39 @@ TEST_F(ExtenderGangTest, IncompleteGangTimesOutBindsNothingAndHoldsNothing) {
   now_s_ += 3;
   EXPECT_EQ(Filter(gang[0]).node_names->size(), 1u);
   EXPECT_EQ(UsedMilli(), 6000);
+}
+
+TEST_F(ExtenderGangTest, AMemberWhoseDecisionCannotBeWrittenFailsThePlanAtOnce) {
+  AddNodes(2, 8);
+  std::vector<nlohmann::json> gang = CreateGang("g", 3, 2);
+  std::vector<std::string> nodes = FilterAll(gang);
+  auto waiting = std::move(BindAsync(gang, nodes, 1).front());
+  ASSERT_EQ(waiting.wait_for(std::chrono::milliseconds(200)),
+            std::future_status::timeout);
+  {
+    std::lock_guard<std::mutex> lock(api_.mu_);
+    api_.patch_error = absl::UnavailableError("etcd is slow");
+  }
+  EXPECT_THAT(Bind(gang[1], nodes[1]).error, HasSubstr("etcd is slow"));
+  // Member 0 stops waiting before the timeout (the clock does not move).
+  ASSERT_EQ(waiting.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_THAT(waiting.get().error, HasSubstr("a member cannot be bound"));
+  ExpectNothingHeldOrBound();
+}
+
+TEST_F(ExtenderGangTest, AMemberDeletedBeforeTheBarrierOpensFailsThePlan) {
+  AddNodes(2, 8);
+  std::vector<nlohmann::json> gang = CreateGang("g", 3, 2);
+  std::vector<std::string> nodes = FilterAll(gang);
+  std::vector<std::future<ExtenderBindingResult>> binds = BindAsync(gang, nodes, 2);
+  ASSERT_EQ(binds[0].wait_for(std::chrono::milliseconds(200)),
+            std::future_status::timeout);
+  extender_->OnPodEvent("DELETED", gang[2]);
+  for (auto& bind : binds) {
+    ASSERT_EQ(bind.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    EXPECT_THAT(bind.get().error, HasSubstr("the pod was deleted"));
+  }
+  ExpectNothingHeldOrBound();
 }
 
 TEST_F(ExtenderGangTest, TwoGangsThatFitOnlyAloneRunOneAfterTheOther) {
@@ -302,6 +356,28 @@ TEST_F(ExtenderGangTest, QueueCapabilityCapsWhatItsPodsHold) {
   EXPECT_TRUE(Filter(gang[0]).node_names->empty());
 }
 
+TEST_F(ExtenderGangTest, ABindAfterItsReservationExpiredKeepsToTheQueueCap) {
+  AddNodes(2, 8);
+  gang::QueueSpec capped;
+  capped.name = "team";
+  capped.capability.gpu_milli = 4000;
+  registry_.SetConfiguredQueues({capped});
+  nlohmann::json late = Create(QueuePod("late", 1, "team"));
+  std::string node = Filter(late).node_names->front();
+  now_s_ += 600;
+  extender_->ReleaseExpired();
+  EXPECT_EQ(UsedMilli(), 0);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(Filter(Create(QueuePod("p" + std::to_string(i), 1, "team")))
+                  .node_names->size(),
+              1u);
+  }
+  EXPECT_THAT(Bind(late, node).error, HasSubstr("capability"));
+  EXPECT_EQ(UsedMilli(), 4000);
+  std::lock_guard<std::mutex> lock(api_.mu_);
+  EXPECT_TRUE(api_.bound.empty());
+}
+
 TEST_F(ExtenderGangTest, QueueAboveItsShareWaitsWhileAnotherHasAPodThatFits) {
   AddNodes(2, 8);
   gang::QueueSpec a;
@@ -336,6 +412,13 @@ TEST_F(ExtenderGangTest, MissingAndClosedQueues) {
   ExtenderFilterResult refused = Filter(gang[0]);
   EXPECT_THAT(AnyReason(refused), HasSubstr("closed"));
   EXPECT_EQ(UsedMilli(), 0);
+  // A group of minMember 1 (Volcano's for a plain job) is new too until a
+  // member is bound; after that its further members go on.
+  std::vector<nlohmann::json> single = CreateGang("s", 2, 1, 1, "closed");
+  EXPECT_THAT(AnyReason(Filter(single[0])), HasSubstr("closed"));
+  EXPECT_EQ(UsedMilli(), 0);
+  ShowBound(single[0], "n0");
+  EXPECT_EQ(Filter(single[1]).node_names->size(), 1u);
 }
 
 }  // namespace

@@ -133,6 +133,15 @@ GroupBook::Arrival GroupBook::Arrive(const gang::GroupKey& key, uint64_t plan,
       why = "the pod is not a member of the group's plan";
       return Arrival::kFailed;
     }
+    // Before counting this member: members that waited until the deadline
+    // have given up and released their grants, so a late arrival must not
+    // complete the plan and go alone.
+    if (now() >= group.plan.deadline) {
+      why = absl::StrCat("only ", group.plan.arrived.size(), " of ",
+                         group.plan.members.size(),
+                         " planned members reached bind before the timeout");
+      return Arrival::kFailed;
+    }
     group.plan.arrived.insert(uid);
     if (group.plan.arrived.size() == group.plan.members.size()) {
       group.stage = Stage::kReleased;
@@ -141,12 +150,6 @@ GroupBook::Arrival GroupBook::Arrive(const gang::GroupKey& key, uint64_t plan,
       NoteLocked(group, gang::GroupState::kRunning, "", "");
       changed_.notify_all();
       return Arrival::kGo;
-    }
-    if (now() >= group.plan.deadline) {
-      why = absl::StrCat("only ", group.plan.arrived.size(), " of ",
-                         group.plan.members.size(),
-                         " planned members reached bind before the timeout");
-      return Arrival::kFailed;
     }
     changed_.wait_for(lock, kPoll);
   }

@@ -1,5 +1,6 @@
 #include "extender/group_book.h"
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -118,7 +119,33 @@ TEST(GroupBookTest, ArrivalPastTheDeadlineFailsWithoutTheSweeper) {
   std::string why;
   EXPECT_EQ(book.Arrive(kKey, plan, "a", [] { return At(30); }, why),
             GroupBook::Arrival::kFailed);
-  EXPECT_THAT(why, HasSubstr("1 of 2"));
+  EXPECT_THAT(why, HasSubstr("0 of 2"));
+}
+
+TEST(GroupBookTest, TheLastMemberArrivingAfterTheOthersGaveUpDoesNotGoAlone) {
+  GroupBook book = Book();
+  book.ForFilter(kKey, "a", At(0), true);
+  uint64_t plan = book.Planned(kKey, {{"a", 0}, {"b", 0}, {"c", 1}}, At(30));
+  std::atomic<int> now{1};
+  auto clock = [&] { return At(now.load()); };
+  std::string why_a, why_c;
+  auto a = std::async(std::launch::async,
+                      [&] { return book.Arrive(kKey, plan, "a", clock, why_a); });
+  auto c = std::async(std::launch::async,
+                      [&] { return book.Arrive(kKey, plan, "c", clock, why_c); });
+  EXPECT_EQ(a.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  // The deadline passes before the sweeper runs: a and c give up (their
+  // grants are released), then b comes.
+  now = 30;
+  EXPECT_EQ(a.get(), GroupBook::Arrival::kFailed);
+  EXPECT_EQ(c.get(), GroupBook::Arrival::kFailed);
+  EXPECT_THAT(why_a, HasSubstr("2 of 3"));
+  std::string why_b;
+  EXPECT_EQ(book.Arrive(kKey, plan, "b", clock, why_b), GroupBook::Arrival::kFailed);
+  EXPECT_THAT(why_b, HasSubstr("2 of 3"));
+  EXPECT_EQ(book.ForFilter(kKey, "b", At(30), false).stage, Stage::kPlanned);
+  ASSERT_EQ(book.Expire(At(30)).size(), 1u);
+  EXPECT_EQ(book.ForFilter(kKey, "b", At(30), false).stage, Stage::kBackingOff);
 }
 
 TEST(GroupBookTest, FailHandsBackThePlannedMembers) {
