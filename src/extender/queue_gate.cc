@@ -36,7 +36,9 @@ QueueVerdict DecideQueue(
     return {};
   }
   for (const auto& [name, other] : shares) {
-    if (name == queue || other.pending_gpu_milli <= 0 ||
+    // A Closed queue admits no new group: its pending pods would hold the
+    // others back for nothing.
+    if (name == queue || other.pending_gpu_milli <= 0 || !other.spec.open ||
         static_cast<double>(other.allocated.gpu_milli) >=
             other.deserved_gpu_milli) {
       continue;
@@ -152,11 +154,17 @@ QueueVerdict QueueGate::Admit(
         queue, shares, ask, new_group, [&](const std::string& name) {
           auto it = pending.by_queue.find(name);
           if (it == pending.by_queue.end()) return false;
+          const QueueShare& other = shares.at(name);
           // The oldest few still pending are enough to tell: a queue whose
           // first pods do not fit is not starved by this one.
           int looked = 0;
           for (const PodDemand& pod : it->second) {
-            switch (check(pod)) {
+            // Nor by a pod its own queue's capability keeps waiting.
+            PendingPodNow now_is =
+                gang::Exceeds(other.spec.capability, other.allocated, AmountsOf(pod)).empty()
+                    ? check(pod)
+                    : PendingPodNow::kDoesNotFit;
+            switch (now_is) {
               case PendingPodNow::kGone:
                 continue;
               case PendingPodNow::kFits:

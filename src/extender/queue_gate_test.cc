@@ -72,6 +72,13 @@ TEST(DecideQueueTest, AtItsShareAQueueWaitsOnlyForAStarvedQueueThatFits) {
   EXPECT_TRUE(DecideQueue("a", shares, Gpus(1000), false, Always(true)).admitted);
 }
 
+TEST(DecideQueueTest, AClosedStarvedQueueHoldsNoOneBack) {
+  std::map<std::string, QueueShare> shares{
+      {"a", Share("a", 8000, 2000, 8000)}, {"b", Share("b", 0, 4000, 8000)}};
+  shares["b"].spec.open = false;
+  EXPECT_TRUE(DecideQueue("a", shares, Gpus(1000), false, Always(true)).admitted);
+}
+
 // A weight-1 queue "light" and a weight-3 queue "heavy" on 32 GPUs: light
 // deserves 8 under sustained demand. What each holds, what is pending and
 // which pods are bound since are set by the test.
@@ -138,6 +145,22 @@ TEST_F(QueueGateTest, AQueueAtItsShareWaitsForAStarvedQueueWhosePodsFit) {
   EXPECT_EQ(Admit("light").reason, "QueueOverShare");
   EXPECT_TRUE(Admit("heavy").admitted);
   EXPECT_EQ(reads_, 1);  // the view is cached
+}
+
+TEST_F(QueueGateTest, AStarvedQueuesPodsItsCapabilityKeepsWaitingHoldNoOneBack) {
+  gang::QueueSpec light;
+  light.name = "light";
+  gang::QueueSpec heavy;
+  heavy.name = "heavy";
+  heavy.weight = 3;
+  // Heavy holds 20 and deserves 20.5: below its share, yet none of its
+  // 1-GPU pods may go.
+  heavy.capability.gpu_milli = 20500;
+  registry_.SetConfiguredQueues({light, heavy});
+  LightAtItsShareHeavyBelow(8);
+  Hold("light", 12);  // light deserves the 11.5 the cap leaves: it is over
+  QueueVerdict verdict = Admit("light");
+  EXPECT_TRUE(verdict.admitted) << verdict.message;
 }
 
 TEST_F(QueueGateTest, PodsBoundSinceTheViewDoNotHideTheStarvedQueuesOthers) {
