@@ -4,7 +4,9 @@
 //
 // Each index runs exactly once; fn must be safe to call concurrently for
 // different indexes. Threads are started per call and joined before it
-// returns (no pool outlives it). Standard library only.
+// returns (no pool outlives it); when no thread can be started, fewer do
+// the work. An exception from fn is thrown again once all have finished.
+// Standard library only.
 #ifndef GPULET_CHECKPOINT_PARALLEL_FOR_H_
 #define GPULET_CHECKPOINT_PARALLEL_FOR_H_
 

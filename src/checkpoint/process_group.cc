@@ -7,11 +7,17 @@
 namespace gpulet::checkpoint {
 namespace {
 
-// Where the tool says `m` is; what the group believes when it cannot say.
+// Where the tool says `m` is. When it cannot say: what the group
+// believes, or, after a failed lock or checkpoint (which may have got
+// half-way, or past its timeout), the state that step was moving it to,
+// so that the release still sends restore and unlock.
 CudaState AskState(const CudaTool& tool, const GroupMember& m) {
   CudaState state = m.current;
-  if (!tool.GetState(m.restore_tid, &state).ok()) return m.current;
-  return state;
+  if (tool.GetState(m.restore_tid, &state).ok()) return state;
+  if (m.status.ok()) return m.current;
+  if (m.current == CudaState::kRunning) return CudaState::kLocked;
+  if (m.current == CudaState::kLocked) return CudaState::kCheckpointed;
+  return m.current;
 }
 
 // Restores `m` if checkpointed, then unlocks it if `unlock` and locked;

@@ -111,7 +111,9 @@ PlainStatus RunTool(const std::vector<std::string>& argv,
   close(fds[1]);
   if (err != 0) {
     close(fds[0]);
-    return {err == ENOENT ? PlainCode::kNotFound : PlainCode::kInternal,
+    // Not kNotFound, which callers read as "the process is gone": a tool
+    // that vanished (a driver container restarting) must fail the phase.
+    return {err == ENOENT ? PlainCode::kUnavailable : PlainCode::kInternal,
             "cannot run " + argv[0] + ": " + std::strerror(err)};
   }
   std::optional<Clock::time_point> deadline;

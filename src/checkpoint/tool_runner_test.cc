@@ -31,10 +31,11 @@ TEST(RunToolTest, KillsAChildPastItsTimeLimit) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
-TEST(RunToolTest, MissingProgramIsNotFound) {
+TEST(RunToolTest, MissingProgramIsUnavailableNotAMissingProcess) {
   ToolRun run;
   PlainStatus status = RunTool({"/nonexistent/cuda-checkpoint", "-h"}, milliseconds(0), &run);
-  EXPECT_EQ(status.code(), PlainCode::kNotFound);
+  // kNotFound would read as "the process asked about is gone".
+  EXPECT_EQ(status.code(), PlainCode::kUnavailable);
   EXPECT_NE(status.message().find("/nonexistent/cuda-checkpoint"), std::string::npos);
 }
 

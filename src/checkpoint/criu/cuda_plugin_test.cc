@@ -164,6 +164,19 @@ TEST_F(PluginTest, ACudaTaskFirstSeenAtCheckpointFailsTheDumpWithoutReadingItsSt
 #endif
 }
 
+TEST_F(PluginTest, AToolThatVanishesAfterInitFailsTheDumpInsteadOfSkippingTasks) {
+  auto node = MakeNode(NodeLayout::kGpuOperator);
+  ASSERT_EQ(plugin_.Init(kStageDump), 0);
+  // The driver container restarts: its cuda-checkpoint is gone for now.
+  node->tree().Remove("/run/nvidia/driver/usr/bin/cuda-checkpoint");
+  EXPECT_EQ(plugin_.Hook(kHookPauseDevices, kRoot), -1);
+  plugin_.Fini(kStageDump, -1);
+  ExpectStates(*node, CudaState::kRunning);
+#if GPULET_FAKE_CRIU
+  EXPECT_THAT(testing::FakeCriu::Log(), ::testing::Contains(HasSubstr("cannot run")));
+#endif
+}
+
 TEST_F(PluginTest, APlainTaskFirstSeenAtCheckpointCostsNoExec) {
   auto node = MakeNode(NodeLayout::kStandard);
   node->AddProcess(507, 1, false);
@@ -380,6 +393,18 @@ TEST_F(PluginTest, FailedRestoreIsLoggedAsAnError) {
   EXPECT_EQ(plugin_.Restore(kTree), -1);
   EXPECT_EQ(node->StateOf(501), CudaState::kCheckpointed);
   EXPECT_EQ(node->StateOf(502), CudaState::kRunning);
+  EXPECT_THAT(testing::FakeCriu::Log(),
+              ::testing::Contains(HasSubstr("restore of CUDA state failed")));
+}
+
+TEST_F(PluginTest, ATaskWhoseStateCannotBeReadAtRestoreStopsNoOtherAndIsRestoredToo) {
+  auto node = MakeNode(NodeLayout::kStandard);
+  ASSERT_EQ(plugin_.Dump(kTree), 0);
+  // 501 is the first CUDA task of the tree: before, its failed lookup
+  // left every task checkpointed.
+  node->InjectFailure("get-state", 501);
+  EXPECT_EQ(plugin_.Restore(kTree), -1);
+  ExpectStates(*node, CudaState::kRunning);
   EXPECT_THAT(testing::FakeCriu::Log(),
               ::testing::Contains(HasSubstr("restore of CUDA state failed")));
 }

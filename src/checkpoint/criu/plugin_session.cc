@@ -80,6 +80,19 @@ PlainStatus PluginSession::Join(const std::vector<DiscoveredProcess>& found,
   return {};
 }
 
+PlainStatus PluginSession::JoinRestored(const std::vector<DiscoveredProcess>& found,
+                                        ProcessGroup& group) {
+  PlainStatus first;
+  for (const DiscoveredProcess& p : found) {
+    seen_.insert(p.pid);
+    if (p.status.code() == PlainCode::kNotFound) continue;
+    if (!p.status.ok() && first.ok()) first = p.status;
+    if (p.restore_tid == 0 || p.state == CudaState::kNotCuda) continue;
+    group.Add(p.pid, p.restore_tid, p.status.ok() ? p.state : CudaState::kCheckpointed);
+  }
+  return first;
+}
+
 PlainStatus PluginSession::WithRestoreThreads(const std::vector<pid_t>& tids,
                                               bool all_needed,
                                               const std::function<PlainStatus()>& step) {
@@ -207,8 +220,9 @@ int PluginSession::ResumeDevicesLate(pid_t pid) {
   ProcessGroup group(*tool_, config_.parallelism);
   PlainStatus status = WithRestoreThreads(tids, false, [&] {
     ReadCudaStates(*tool_, found, config_.parallelism);
-    PlainStatus joined = Join(found, group);
-    return joined.ok() ? group.ResumeAll() : joined;
+    PlainStatus joined = JoinRestored(found, group);
+    PlainStatus resumed = group.ResumeAll();
+    return joined.ok() ? resumed : joined;
   });
   if (!status.ok()) {
     // CRIU ignores this hook's result and reports success: say it here.

@@ -77,6 +77,11 @@ class PluginSession {
   // Adds what discovery found to `group`: processes gone since are skipped,
   // a failure to learn a state is returned.
   PlainStatus Join(const std::vector<DiscoveredProcess>& found, ProcessGroup& group);
+  // Join for restore: every task left out would stay checkpointed, so it
+  // keeps going past a failed lookup (returning the first) and takes a
+  // confirmed CUDA task whose state cannot be read as checkpointed.
+  PlainStatus JoinRestored(const std::vector<DiscoveredProcess>& found,
+                           ProcessGroup& group);
   // Runs `step` with the restore threads `tids` resumed. A thread that
   // cannot be resumed fails the call before `step` when `all_needed`
   // (a checkpoint would hang on it); otherwise it is logged and `step` runs

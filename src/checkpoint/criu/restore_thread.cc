@@ -19,6 +19,13 @@ long Ptrace(int request, pid_t tid, uintptr_t addr, void* data) {
   return ptrace(static_cast<__ptrace_request>(request), tid, reinterpret_cast<void*>(addr), data);
 }
 
+// The ptrace options CRIU traces with, and the thread's own signal mask.
+bool SetCriusTracerState(pid_t tid, uint64_t sigmask) {
+  uintptr_t options = PTRACE_O_SUSPEND_SECCOMP | PTRACE_O_TRACESYSGOOD;
+  return Ptrace(PTRACE_SETOPTIONS, tid, 0, reinterpret_cast<void*>(options)) == 0 &&
+         Ptrace(PTRACE_SETSIGMASK, tid, sizeof(sigmask), &sigmask) == 0;
+}
+
 }  // namespace
 
 RestoreThreadPause::~RestoreThreadPause() { StopAll(); }
@@ -28,14 +35,17 @@ bool RestoreThreadPause::Resume(pid_t tid, std::string* error) {
   // ESRCH: not our tracee (or not stopped): nothing to resume.
   if (Ptrace(PTRACE_GETSIGMASK, tid, sizeof(saved), &saved) != 0) return true;
   uint64_t only_trap = ~(uint64_t{1} << (SIGTRAP - 1));
+  const char* step = nullptr;
   if (Ptrace(PTRACE_SETSIGMASK, tid, sizeof(only_trap), &only_trap) != 0 ||
       Ptrace(PTRACE_SETOPTIONS, tid, 0, nullptr) != 0) {
-    *error = Failure("preparing resume", tid);
-    return false;
+    step = "preparing resume";
+  } else if (Ptrace(PTRACE_CONT, tid, 0, nullptr) != 0) {
+    step = "resume";
   }
-  if (Ptrace(PTRACE_CONT, tid, 0, nullptr) != 0) {
-    *error = Failure("resume", tid);
-    Ptrace(PTRACE_SETSIGMASK, tid, sizeof(saved), &saved);
+  if (step != nullptr) {
+    *error = Failure(step, tid);
+    // Still stopped: leave it as CRIU set it up.
+    SetCriusTracerState(tid, saved);
     return false;
   }
   threads_.push_back({tid, saved});
@@ -52,9 +62,7 @@ std::vector<std::string> RestoreThreadPause::StopAll() {
     int status = 0;
     while (waitpid(t.tid, &status, __WALL) < 0 && errno == EINTR) {
     }
-    uintptr_t options = PTRACE_O_SUSPEND_SECCOMP | PTRACE_O_TRACESYSGOOD;
-    if (Ptrace(PTRACE_SETOPTIONS, t.tid, 0, reinterpret_cast<void*>(options)) != 0 ||
-        Ptrace(PTRACE_SETSIGMASK, t.tid, sizeof(t.sigmask), &t.sigmask) != 0) {
+    if (!SetCriusTracerState(t.tid, t.sigmask)) {
       errors.push_back(Failure("re-stopping", t.tid));
     }
   }
