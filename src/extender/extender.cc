@@ -198,9 +198,6 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
   if (queues_.active()) admission.lock();
   Gate gate = GateFilter(args, *demand, *names);
   if (gate.answer) return *std::move(gate.answer);
-  // A pod filtered again (its bind failed, or kube-scheduler retried) gives
-  // its old reservation back before deciding.
-  grants_.ReleaseReserved(demand->uid, "refiltered");
   std::vector<int> candidates = model_->Usable(*names, result.failed_nodes);
   absl::StatusOr<Placed> placed =
       decider_->Place(*model_, *demand, candidates);

@@ -124,6 +124,9 @@ Extender::Gate Extender::GateFilter(const ExtenderArgs& args,
     }
   }
   if (gate.queue.empty()) gate.queue = std::string(kDefaultQueue);
+  // A pod filtered again gives its old reservation back before its queue
+  // is judged: counted against its own queue, it would keep itself out.
+  grants_.ReleaseReserved(demand.uid, "refiltered");
   if (std::optional<std::string> refusal =
           QueueRefusal(gate.queue, AmountsOf(demand), IsNewGroup(gate.group))) {
     gate.answer = Refuse(args, names, "queue-wait", *refusal);

@@ -348,6 +348,10 @@ TEST_F(ExtenderGangTest, QueueCapabilityCapsWhatItsPodsHold) {
   EXPECT_TRUE(fifth.node_names->empty());
   EXPECT_THAT(AnyReason(fifth), HasSubstr("capability"));
   EXPECT_EQ(UsedMilli(), 4000);
+  // A pod filtered again (kube-scheduler retried it) is not kept out by
+  // its own reservation.
+  EXPECT_EQ(Filter(api_.pods["default/p0"]).node_names->size(), 1u);
+  EXPECT_EQ(UsedMilli(), 4000);
   EXPECT_THAT(RenderQueueMetrics(extender_->queues().Shares(
                   extender_->ClusterGpuMilli(), std::chrono::steady_clock::now())),
               HasSubstr("queue=\"team\",kind=\"allocated\"} 4000"));
