@@ -1,5 +1,7 @@
 #include "gang/resource_amounts.h"
 
+#include <cstdint>
+#include <limits>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -9,6 +11,15 @@
 
 namespace gpulet::gang {
 namespace {
+
+// Quantities saturate at int64's limit; their sum must too.
+int64_t AddSaturating(int64_t a, int64_t b) {
+  int64_t sum;
+  if (__builtin_add_overflow(a, b, &sum)) {
+    return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  }
+  return sum;
+}
 
 constexpr int64_t kMiB = 1024 * 1024;
 constexpr int64_t kMilli = 1000;
@@ -85,13 +96,13 @@ absl::StatusOr<ResourceLimits> ParseResourceList(const nlohmann::json& list) {
     absl::StatusOr<handoff::Quantity> quantity = QuantityOf(name, value);
     if (!quantity.ok()) return quantity.status();
     if (name == "nvidia.com/gpu") {
-      limits.gpu_milli = limits.gpu_milli.value_or(0) + quantity->MilliValue();
+      limits.gpu_milli = AddSaturating(limits.gpu_milli.value_or(0), quantity->MilliValue());
     } else if (name == "gpulet.io/gpu-milli") {
-      limits.gpu_milli = limits.gpu_milli.value_or(0) + quantity->Value();
+      limits.gpu_milli = AddSaturating(limits.gpu_milli.value_or(0), quantity->Value());
     } else if (name == "cpu") {
       limits.cpu_milli = quantity->MilliValue();
     } else {
-      limits.memory_mib = (quantity->Value() + kMiB - 1) / kMiB;
+      limits.memory_mib = AddSaturating(quantity->Value(), kMiB - 1) / kMiB;
     }
   }
   return limits;

@@ -1,5 +1,7 @@
 #include "gang/resource_amounts.h"
 
+#include <limits>
+
 #include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -21,6 +23,15 @@ TEST(ParseResourceListTest, ReadsGpusCpuAndMemory) {
   EXPECT_EQ(limits.gpu_milli, 4500);
   EXPECT_EQ(limits.cpu_milli, 1500);
   EXPECT_EQ(limits.memory_mib, 1024);
+}
+
+TEST(ParseResourceListTest, HugeQuantitiesSaturateInsteadOfWrapping) {
+  ASSERT_OK_AND_ASSIGN(ResourceLimits limits,
+                       ParseResourceList(nlohmann::json{{"nvidia.com/gpu", "9e18"},
+                                                        {"gpulet.io/gpu-milli", "9e18"},
+                                                        {"memory", "9223372036854775807"}}));
+  EXPECT_EQ(limits.gpu_milli, std::numeric_limits<int64_t>::max());
+  EXPECT_GT(limits.memory_mib.value_or(0), 0);
 }
 
 TEST(ParseResourceListTest, AbsentOrNullListIsNoLimit) {
