@@ -26,11 +26,15 @@ bool IsLowerHex(absl::string_view text) {
 // The id inside one path component, or "".
 std::string ContainerIdOfComponent(absl::string_view component) {
   if (IsContainerId(AsStd(component))) return std::string(component);
-  if (!absl::ConsumeSuffix(&component, ".scope")) return "";
-  // CRI-O's monitor runs beside the container in a scope of its own; its
+  // systemd drivers name a scope "<runtime>-<id>.scope"; CRI-O under the
+  // cgroupfs driver names the directory "crio-<id>" alone.
+  bool scope = absl::ConsumeSuffix(&component, ".scope");
+  // CRI-O's monitor runs beside the container in a cgroup of its own; its
   // PIDs must not be taken for the container's.
   if (absl::StartsWith(component, "crio-conmon-")) return "";
-  for (absl::string_view prefix : {"cri-containerd-", "crio-", "docker-", "libpod-"}) {
+  std::vector<absl::string_view> prefixes = {"crio-"};
+  if (scope) prefixes = {"cri-containerd-", "crio-", "docker-", "libpod-"};
+  for (absl::string_view prefix : prefixes) {
     absl::string_view id = component;
     if (absl::ConsumePrefix(&id, prefix) && IsContainerId(AsStd(id))) return std::string(id);
   }

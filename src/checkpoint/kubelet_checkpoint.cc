@@ -10,11 +10,16 @@
 namespace gpulet::checkpoint {
 namespace {
 
-// What a kubelet without the feature answers: no route (404), a route for
-// other methods only (405), or a message about the gate.
+// What a kubelet without the feature answers: no route (404 with Go's
+// "404 page not found"; a 404 with another text is the kubelet's own "pod
+// does not exist" or "container ... does not exist"), a route for other
+// methods only (405), or a message about the gate.
 bool LacksFeature(const absl::Status& status) {
   absl::string_view message = status.message();
-  return status.code() == absl::StatusCode::kNotFound || absl::StrContains(message, "HTTP 405") ||
+  if (status.code() == absl::StatusCode::kNotFound) {
+    return absl::StrContains(message, "page not found");
+  }
+  return absl::StrContains(message, "HTTP 405") ||
          absl::StrContains(message, "ContainerCheckpoint") ||
          absl::StrContains(message, "feature gate");
 }

@@ -104,33 +104,50 @@ TEST(KubeletCheckpointerTest, RuntimeWithoutCheckpointSupport) {
                        HasSubstr("container runtime cannot checkpoint")));
 }
 
+// What checkpointing container "main" of ml/p gets from a kubelet that
+// answers every checkpoint with `code` and `body`.
+absl::Status CheckpointAnsweredWith(int code, const std::string& body) {
+  httplib::Server server;
+  server.Post(R"(/checkpoint/.*)", [&](const httplib::Request&, httplib::Response& res) {
+    res.status = code;
+    res.set_content(body, "text/plain");
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread thread([&] { server.listen_after_bind(); });
+  WaitUntilRunning(server);
+  kube::ClientConfig config;
+  config.server = "http://127.0.0.1:" + std::to_string(port);
+  config.max_attempts = 1;
+  absl::Status status;
+  {
+    absl::StatusOr<std::unique_ptr<KubeletCheckpointer>> checkpointer =
+        KubeletCheckpointer::Create(config, absl::Seconds(5));
+    status = checkpointer.ok() ? (*checkpointer)->CheckpointContainer({"ml", "p"}, "main").status()
+                               : checkpointer.status();
+    // Its pooled connection goes first, or the server waits out the
+    // keep-alive.
+  }
+  server.stop();
+  thread.join();
+  return status;
+}
+
+TEST(KubeletCheckpointerTest, AKubeletThatDoesNotKnowThePodSaysNotFound) {
+  EXPECT_THAT(CheckpointAnsweredWith(404, "pod does not exist"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("pod does not exist")));
+}
+
 TEST(KubeletCheckpointerTest, KubeletWithoutTheFeature) {
   // A kubelet without the gate has no such route (404); one that knows the
   // path for other methods says 405; some answer with the gate's name.
   struct Case { int code; const char* body; };
   for (const Case& c : {Case{404, "404 page not found"}, Case{405, "Method Not Allowed"},
                         Case{500, "ContainerCheckpoint feature gate is disabled"}}) {
-    httplib::Server server;
-    server.Post(R"(/checkpoint/.*)", [&](const httplib::Request&, httplib::Response& res) {
-      res.status = c.code;
-      res.set_content(c.body, "text/plain");
-    });
-    int port = server.bind_to_any_port("127.0.0.1");
-    std::thread thread([&] { server.listen_after_bind(); });
-    WaitUntilRunning(server);
-    kube::ClientConfig config;
-    config.server = "http://127.0.0.1:" + std::to_string(port);
-    config.max_attempts = 1;
-    ASSERT_OK_AND_ASSIGN(auto checkpointer, KubeletCheckpointer::Create(config, absl::Seconds(5)));
-    EXPECT_THAT(checkpointer->CheckpointContainer({"ml", "p"}, "main"),
+    EXPECT_THAT(CheckpointAnsweredWith(c.code, c.body),
                 StatusIs(absl::StatusCode::kFailedPrecondition,
                          HasSubstr("kubelet without the checkpoint feature (ContainerCheckpoint "
                                    "gate)")))
         << c.code;
-    // Its pooled connection first, or the server waits out the keep-alive.
-    checkpointer.reset();
-    server.stop();
-    thread.join();
   }
 }
 

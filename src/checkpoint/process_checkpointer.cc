@@ -42,18 +42,37 @@ std::vector<ProcessReport> MergeReports(std::vector<ProcessReport> reports,
   return reports;
 }
 
+// What AddCudaProcesses does with a CUDA process whose state the tool
+// could not tell.
+enum class UnknownState {
+  kFails,           // suspend: nothing may change on a guess
+  kIsCheckpointed,  // resume: restore and unlock it anyway
+};
+
 // Adds the CUDA processes of `found` to `group` and returns the first
-// process that could not be inspected (gone, or the tool failed), or OK.
-// FailedPrecondition when none of them is a CUDA process.
+// process that could not be inspected, or OK. A process that exited since
+// it was listed is skipped (a container's short-lived processes come and
+// go); NotFound when all did. FailedPrecondition when none of them is a
+// CUDA process.
 absl::Status AddCudaProcesses(const std::vector<DiscoveredProcess>& found,
-                              ProcessGroup& group) {
+                              UnknownState unknown, ProcessGroup& group) {
   absl::Status first_failure;
+  size_t gone = 0;
   for (const DiscoveredProcess& p : found) {
-    if (!p.status.ok() && first_failure.ok()) first_failure = ToAbslStatus(p.status);
-    if (p.status.ok() && p.state != CudaState::kNotCuda) {
-      group.Add(p.pid, p.restore_tid, p.state);
+    if (p.status.code() == PlainCode::kNotFound) {
+      ++gone;
+      continue;
+    }
+    if (p.status.ok()) {
+      if (p.state != CudaState::kNotCuda) group.Add(p.pid, p.restore_tid, p.state);
+      continue;
+    }
+    if (first_failure.ok()) first_failure = ToAbslStatus(p.status);
+    if (unknown == UnknownState::kIsCheckpointed && p.restore_tid != 0) {
+      group.Add(p.pid, p.restore_tid, CudaState::kCheckpointed);
     }
   }
+  if (!found.empty() && gone == found.size()) return ToAbslStatus(found.front().status);
   if (group.empty() && first_failure.ok()) {
     std::vector<pid_t> pids;
     for (const DiscoveredProcess& p : found) pids.push_back(p.pid);
@@ -115,15 +134,21 @@ std::vector<ProcessReport> ProcessCheckpointer::Inspect(const std::vector<pid_t>
 }
 
 absl::StatusOr<std::vector<ProcessReport>> ProcessCheckpointer::Suspend(
-    const std::vector<pid_t>& pids) {
+    const std::vector<pid_t>& pids, const std::function<bool()>& cancelled) {
   std::vector<DiscoveredProcess> found =
       DiscoverCudaProcesses(*reader_, tool_, pids, options_.parallelism);
   ProcessGroup group(tool_, options_.parallelism);
   // Nothing is changed unless every process could be inspected.
-  RETURN_IF_ERROR(AddCudaProcesses(found, group));
+  RETURN_IF_ERROR(AddCudaProcesses(found, UnknownState::kFails, group));
   PlainStatus status = group.LockAll(ToMillis(options_.lock_timeout));
-  if (status.ok()) status = group.CheckpointAll();
+  if (status.ok()) status = group.CheckpointAll(CheckpointWhich::kLockedHere);
   if (!status.ok()) return RolledBack(status, group);
+  if (cancelled && cancelled()) {
+    // Back to where each process was, not beyond: one found checkpointed
+    // or locked stays so.
+    PlainStatus rollback = group.RollBack();
+    if (!rollback.ok()) return RolledBack(rollback, group);
+  }
   return MergeReports(ToReports(found), group);
 }
 
@@ -134,7 +159,7 @@ absl::StatusOr<std::vector<ProcessReport>> ProcessCheckpointer::Resume(
   ProcessGroup group(tool_, options_.parallelism);
   // Every process that can be resumed is, even when another cannot be
   // inspected: nothing may stay locked because of a neighbour.
-  absl::Status inspected = AddCudaProcesses(found, group);
+  absl::Status inspected = AddCudaProcesses(found, UnknownState::kIsCheckpointed, group);
   if (group.empty()) return inspected;
   PlainStatus status = group.ResumeAll();
   if (!status.ok()) return ToAbslStatus(status);

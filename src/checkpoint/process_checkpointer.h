@@ -23,6 +23,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -88,9 +89,13 @@ class ProcessCheckpointer {
   // running one) and the error names the failing pid and why:
   // DeadlineExceeded for a lock timeout, Aborted for a failed action,
   // Internal for output the tool should not print, FailedPrecondition when
-  // no pid is a CUDA process. A pid that cannot be inspected (NotFound when
-  // it is gone) fails the call before anything is changed.
-  absl::StatusOr<std::vector<ProcessReport>> Suspend(const std::vector<pid_t>& pids);
+  // no pid is a CUDA process. A pid that cannot be inspected fails the call
+  // before anything is changed; one that exited since it was listed is
+  // skipped (NotFound when all did). When `cancelled` says so once the
+  // processes are suspended, every one is returned to its state and the
+  // reports say so.
+  absl::StatusOr<std::vector<ProcessReport>> Suspend(
+      const std::vector<pid_t>& pids, const std::function<bool()>& cancelled = {});
 
   // Restores, then unlocks, every CUDA process among `pids` that is
   // checkpointed or locked, in parallel; never leaves one locked when its

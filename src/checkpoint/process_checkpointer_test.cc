@@ -191,13 +191,12 @@ TEST(ProcessCheckpointerTest, ResumeTriesEveryProcessAndNamesTheFailure) {
   EXPECT_EQ(node.StateOf(12), CudaState::kRunning);
 }
 
-TEST(ProcessCheckpointerTest, ResumeSkipsAVanishedProcessButResumesTheRest) {
+TEST(ProcessCheckpointerTest, ResumeSkipsAVanishedProcessAndResumesTheRest) {
   FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
   node.AddProcess(10, 1, true, CudaState::kCheckpointed);
   node.AddProcess(11, 1, true, CudaState::kLocked);
   ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
-  EXPECT_THAT(checkpointer->Resume({10, 99, 11}).status(),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("pid 99")));
+  EXPECT_OK(checkpointer->Resume({10, 99, 11}).status());
   EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
   EXPECT_EQ(node.StateOf(11), CudaState::kRunning);
 }
@@ -205,11 +204,57 @@ TEST(ProcessCheckpointerTest, ResumeSkipsAVanishedProcessButResumesTheRest) {
 TEST(ProcessCheckpointerTest, SuspendChangesNothingWhenAProcessCannotBeInspected) {
   FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
   node.AddProcess(10, 1, true);
+  node.AddProcess(11, 1, true);
+  node.InjectFailure("get-state", 11);
   ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
-  EXPECT_THAT(checkpointer->Suspend({10, 99}).status(),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("pid 99")));
+  EXPECT_THAT(checkpointer->Suspend({10, 11}).status(),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("pid 11")));
   EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
   EXPECT_EQ(node.CountCalls("--action"), 0);
+}
+
+TEST(ProcessCheckpointerTest, ACancelledSuspendReturnsEachProcessToItsOwnState) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true);
+  node.AddProcess(11, 1, true, CudaState::kLocked);
+  node.AddProcess(12, 1, true, CudaState::kCheckpointed);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  bool asked = false;
+  ASSERT_OK_AND_ASSIGN(std::vector<ProcessReport> reports,
+                       checkpointer->Suspend({10, 11, 12}, [&] {
+                         // Asked once everything is suspended.
+                         EXPECT_EQ(node.StateOf(10), CudaState::kCheckpointed);
+                         asked = true;
+                         return true;
+                       }));
+  EXPECT_TRUE(asked);
+  EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
+  EXPECT_EQ(node.StateOf(11), CudaState::kLocked);  // someone else's lock
+  EXPECT_EQ(node.StateOf(12), CudaState::kCheckpointed);
+  EXPECT_EQ(reports[0].state, CudaState::kRunning);
+  EXPECT_EQ(node.CountCalls("--action checkpoint --pid 11"), 0);
+}
+
+TEST(ProcessCheckpointerTest, AProcessThatExitedSinceItWasListedIsSkipped) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  EXPECT_OK(checkpointer->Suspend({10, 99}).status());
+  EXPECT_EQ(node.StateOf(10), CudaState::kCheckpointed);
+  // Only when every one is gone is the target not found.
+  EXPECT_THAT(checkpointer->Suspend({98, 99}).status(),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("pid 98")));
+}
+
+TEST(ProcessCheckpointerTest, ResumeRestoresAProcessWhoseStateCannotBeRead) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true, CudaState::kCheckpointed);
+  node.AddProcess(11, 1, true, CudaState::kCheckpointed);
+  node.InjectFailure("get-state", 11);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  EXPECT_FALSE(checkpointer->Resume({10, 11}).ok());  // it still says why
+  EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
+  EXPECT_EQ(node.StateOf(11), CudaState::kRunning);
 }
 
 TEST(ProcessCheckpointerTest, MalformedToolOutputIsAnError) {

@@ -10,11 +10,12 @@ namespace {
 // Where the tool says `m` is. When it cannot say: what the group
 // believes, or, after a failed lock or checkpoint (which may have got
 // half-way, or past its timeout), the state that step was moving it to,
-// so that the release still sends restore and unlock.
-CudaState AskState(const CudaTool& tool, const GroupMember& m) {
+// so that the release still sends restore and unlock; `*guessed` is set.
+CudaState AskState(const CudaTool& tool, const GroupMember& m, bool* guessed) {
   CudaState state = m.current;
   if (tool.GetState(m.restore_tid, &state).ok()) return state;
   if (m.status.ok()) return m.current;
+  *guessed = true;
   if (m.current == CudaState::kRunning) return CudaState::kLocked;
   if (m.current == CudaState::kLocked) return CudaState::kCheckpointed;
   return m.current;
@@ -23,10 +24,13 @@ CudaState AskState(const CudaTool& tool, const GroupMember& m) {
 // Restores `m` if checkpointed, then unlocks it if `unlock` and locked;
 // asks the tool where it is first when `ask`.
 PlainStatus Release(const CudaTool& tool, GroupMember& m, bool ask, bool unlock) {
-  if (ask) m.current = AskState(tool, m);
+  bool guessed = false;
+  if (ask) m.current = AskState(tool, m, &guessed);
   if (m.current == CudaState::kCheckpointed) {
     PlainStatus status = tool.Restore(m.pid);
-    if (!status.ok()) return status;
+    // A guess of "checkpointed" may be wrong by one step: the task may
+    // only be locked, and must not stay so.
+    if (!status.ok() && !(guessed && unlock)) return status;
     m.current = CudaState::kLocked;
   }
   if (m.current == CudaState::kLocked && unlock) {
@@ -76,8 +80,12 @@ PlainStatus ProcessGroup::LockAll(std::chrono::milliseconds timeout) {
                  });
 }
 
-PlainStatus ProcessGroup::CheckpointAll() {
-  return ForEach([](const GroupMember& m) { return m.current == CudaState::kLocked; },
+PlainStatus ProcessGroup::CheckpointAll(CheckpointWhich which) {
+  return ForEach([which](const GroupMember& m) {
+                   return m.current == CudaState::kLocked &&
+                          (which == CheckpointWhich::kEveryLocked ||
+                           m.initial == CudaState::kRunning);
+                 },
                  [&](GroupMember& m) {
                    PlainStatus status = tool_.Checkpoint(m.pid);
                    if (status.ok()) m.current = CudaState::kCheckpointed;

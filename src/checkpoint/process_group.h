@@ -35,6 +35,8 @@ struct GroupMember {
   PlainStatus status;                       // its last failure, or OK
 };
 
+enum class CheckpointWhich { kEveryLocked, kLockedHere };
+
 class ProcessGroup {
  public:
   // `tool` must outlive the group.
@@ -51,8 +53,11 @@ class ProcessGroup {
   // locked until RollBack().
   PlainStatus LockAll(std::chrono::milliseconds timeout);
 
-  // Checkpoints every locked member; checkpointed ones are left alone.
-  PlainStatus CheckpointAll();
+  // Checkpoints every locked member (CRIU must checkpoint a task it found
+  // locked, or the dump fails on its GPU mappings), or only those this
+  // group locked (a suspend leaves a process someone else locked alone);
+  // checkpointed ones are left alone.
+  PlainStatus CheckpointAll(CheckpointWhich which = CheckpointWhich::kEveryLocked);
 
   // Returns every member to the state it joined in. Keeps going past
   // failures; returns the first.

@@ -45,6 +45,18 @@ TEST_F(ProcessGroupTest, RollBackRestoresAfterAFailedCheckpointWhenTheStateCanno
   EXPECT_EQ(node_.StateOf(kPid), CudaState::kRunning);
 }
 
+TEST_F(ProcessGroupTest, AWrongGuessOfCheckpointedStillEndsUnlocked) {
+  group_.Add(kPid, kRestoreTid, CudaState::kRunning);
+  ASSERT_TRUE(group_.LockAll(std::chrono::milliseconds(1000)).ok());
+  node_.InjectFailure("checkpoint", kPid);
+  ASSERT_FALSE(group_.CheckpointAll().ok());
+  // The checkpoint never started: the task is only locked, and restore
+  // fails on it.
+  node_.InjectFailure("get-state", kPid);
+  EXPECT_TRUE(group_.RollBack().ok());
+  EXPECT_EQ(node_.StateOf(kPid), CudaState::kRunning);
+}
+
 TEST_F(ProcessGroupTest, RollBackTrustsWhatItKnowsWhenNoStepFailed) {
   group_.Add(kPid, kRestoreTid, CudaState::kRunning);
   node_.InjectFailure("get-state", kPid);  // the fake keys it by pid

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "gtest/gtest.h"
 
 namespace gpulet::checkpoint {
@@ -49,6 +51,18 @@ TEST(RunToolTest, ChildSeesNoInheritedDescriptorAndEmptyStdin) {
   close(leaked);
   EXPECT_EQ(run.output, "closed\n");
   EXPECT_EQ(run.exit_code, 0);
+}
+
+TEST(RunToolTest, ChildRunsInAProcessGroupOfItsOwn) {
+  ToolRun run;
+  // Its pid, then the process group field of its stat.
+  ASSERT_TRUE(RunTool({"/bin/sh", "-c", "echo $$ $(cut -d' ' -f5 /proc/$$/stat)"},
+                      milliseconds(5000), &run)
+                  .ok());
+  long pid = 0, group = 0;
+  ASSERT_EQ(std::sscanf(run.output.c_str(), "%ld %ld", &pid, &group), 2) << run.output;
+  EXPECT_EQ(pid, group);
+  EXPECT_NE(group, static_cast<long>(getpgrp()));
 }
 
 TEST(RunToolTest, CapsOutput) {

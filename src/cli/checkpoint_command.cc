@@ -123,16 +123,19 @@ absl::StatusOr<std::vector<pid_t>> ResolvePids(const ProcessFlags& f,
 
 // Suspend with the termination signals held back: a suspend cut short by
 // one could leave processes locked, so it runs to its end (or its
-// rollback), and then what it suspended is resumed.
+// rollback), and then each process is returned to the state it had.
 absl::StatusOr<std::vector<checkpoint::ProcessReport>> SuspendUninterrupted(
     checkpoint::ProcessCheckpointer& checkpointer, const std::vector<pid_t>& pids,
     SignalWatcher* signals, bool* interrupted) {
-  absl::StatusOr<std::vector<checkpoint::ProcessReport>> reports = checkpointer.Suspend(pids);
-  absl::StatusOr<std::optional<int>> signal = signals->Wait(std::chrono::nanoseconds(0));
-  *interrupted = signal.ok() && signal->has_value();
-  if (!*interrupted || !reports.ok()) return reports;
-  std::cerr << "gpulet checkpoint suspend: interrupted; resuming the suspended processes\n";
-  return checkpointer.Resume(pids);
+  return checkpointer.Suspend(pids, [&] {
+    absl::StatusOr<std::optional<int>> signal = signals->Wait(std::chrono::nanoseconds(0));
+    *interrupted = signal.ok() && signal->has_value();
+    if (*interrupted) {
+      std::cerr << "gpulet checkpoint suspend: interrupted; returning the processes to their "
+                   "state\n";
+    }
+    return *interrupted;
+  });
 }
 
 // What the driver says each process holds, read through the node's NVML

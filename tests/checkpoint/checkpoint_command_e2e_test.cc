@@ -7,8 +7,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -29,6 +32,20 @@ const std::string kTrainer = std::string(60, 'a') + "0001";
 const std::string kSidecar = std::string(60, 'b') + "0002";
 constexpr int kCudaProcesses = 64;
 constexpr pid_t kFirst = 1000;
+
+// Kills every cuda-checkpoint call still acting on `target`: they run in
+// process groups of their own, so killing gpulet's group leaves them.
+void KillToolCallsOn(pid_t target) {
+  const std::string needle = "--pid" + std::string(1, '\0') + std::to_string(target);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find("cuda-checkpoint") != std::string::npos &&
+        cmdline.find(needle + std::string(1, '\0')) != std::string::npos) {
+      kill(std::atoi(entry.path().filename().c_str()), SIGKILL);
+    }
+  }
+}
 
 // A pod with a 64-process CUDA container (plus three CPU-only processes in
 // it) and a CUDA sidecar.
@@ -199,6 +216,7 @@ TEST_F(CheckpointCommandTest, KilledMidSuspendLeavesNothingLockedOnceResumed) {
   ASSERT_TRUE(WaitFor([&] { return CountState("checkpointed") == kCudaProcesses - 1; }));
   ASSERT_EQ(kill(-gpulet, SIGKILL), 0);
   EXPECT_EQ(Wait(gpulet), -SIGKILL);
+  KillToolCallsOn(1050);
   EXPECT_EQ(node_.State(1050), "locked");
 
   node_.Clear("hang.checkpoint.1050");
