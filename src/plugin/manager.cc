@@ -103,6 +103,12 @@ Manager::State Manager::WaitAndHandle(SignalWatcher* signals) {
   WaitForInput(signals);
   if (watcher_ != nullptr) {
     for (ManagerEvent& event : watcher_->Drain()) events_->Post(std::move(event));
+    if (watcher_->lost()) {
+      spdlog::warn("{} was removed or renamed: watching it again once it exists",
+                   options_.socket_dir);
+      watcher_.reset();
+      WatchSocketDir();
+    }
   }
   if (signals != nullptr) DrainSignals(signals);
   while (std::optional<ManagerEvent> event = events_->Pop()) {
@@ -275,6 +281,13 @@ void Manager::RegisterPending() {
   bool failed = false;
   for (auto& [name, entry] : entries_) {
     if (entry.registered) continue;
+    // A socket gone unseen (its directory made again, or events lost) is
+    // served again: the kubelet cannot dial a path that is not there.
+    if (entry.server->serving() && !FileExists(entry.server->socket_path())) {
+      if (absl::Status s = entry.server->Stop(std::chrono::milliseconds(0)); !s.ok()) {
+        spdlog::warn("{}", s);
+      }
+    }
     if (!entry.server->serving() && !StartServer(entry)) {
       failed = true;
       continue;

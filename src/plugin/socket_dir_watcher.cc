@@ -18,7 +18,9 @@ absl::StatusOr<std::unique_ptr<SocketDirWatcher>> SocketDirWatcher::Create(
   }
   // IN_MOVED_* too: a socket is never renamed into place by the kubelet,
   // but an operator's tooling might.
-  uint32_t mask = IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_ONLYDIR;
+  // *_SELF: the directory itself removed or renamed ends the watch.
+  uint32_t mask = IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE_SELF |
+                  IN_MOVE_SELF | IN_ONLYDIR;
   if (inotify_add_watch(fd, dir.c_str(), mask) < 0) {
     int error = errno;
     close(fd);
@@ -43,6 +45,12 @@ std::vector<ManagerEvent> SocketDirWatcher::Drain() {
       p += sizeof(inotify_event) + event->len;
       if (event->mask & IN_Q_OVERFLOW) {
         out.push_back({ManagerEvent::Kind::kKubeletRestarted, ""});
+        continue;
+      }
+      if (event->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+        // Whatever is made at the path next is not watched by this fd.
+        if (!lost_) out.push_back({ManagerEvent::Kind::kKubeletRestarted, ""});
+        lost_ = true;
         continue;
       }
       if (event->len == 0) continue;

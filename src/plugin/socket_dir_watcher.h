@@ -3,6 +3,7 @@
 //
 //   kubelet.sock created (the kubelet (re)started)  → kKubeletRestarted
 //   one of our sockets deleted (by the kubelet or an operator) → kSocketDeleted
+//   the directory itself removed or renamed → kKubeletRestarted, lost()
 //
 // The kubelet removes every socket in the directory when it starts, so a
 // kubelet restart usually shows up as both; the Manager handles that.
@@ -39,12 +40,18 @@ class SocketDirWatcher {
   // the Manager re-check everything.
   std::vector<ManagerEvent> Drain();
 
+  // Whether the directory was removed or renamed: this watcher sees nothing
+  // more, and one for the path as it is now must take its place. Drain
+  // reports that once as a kubelet restart.
+  bool lost() const { return lost_; }
+
  private:
   SocketDirWatcher(int fd, std::string kubelet_socket_name)
       : fd_(fd), kubelet_socket_name_(std::move(kubelet_socket_name)) {}
 
   const int fd_;
   const std::string kubelet_socket_name_;
+  bool lost_ = false;
 };
 
 }  // namespace gpulet::plugin

@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
@@ -185,6 +186,28 @@ TEST_F(ManagerTest, AKubeletDirectoryMadeAfterStartIsServedAndWatched) {
   ASSERT_TRUE(kubelet.ok());
   ASSERT_TRUE((*kubelet)->WaitForRegistrations(2, kWait));
   // Kubelet restarts are seen from then on.
+  ASSERT_TRUE((*kubelet)->Restart().ok());
+  EXPECT_TRUE((*kubelet)->WaitForRegistrations(4, kWait));
+}
+
+TEST_F(ManagerTest, AKubeletDirectoryMovedAwayAndMadeAgainIsServedAndWatchedAgain) {
+  std::string plugins = dir_.Join("device-plugins");
+  ASSERT_EQ(mkdir(plugins.c_str(), 0700), 0);
+  StartManager(true, plugins);
+  {
+    auto kubelet = KubeletEmulator::Start(plugins);
+    ASSERT_TRUE(kubelet.ok());
+    ASSERT_TRUE((*kubelet)->WaitForRegistrations(2, kWait));
+  }
+  // Moved away (the manager would put its sockets back into a directory
+  // being removed file by file), then made anew.
+  ASSERT_EQ(rename(plugins.c_str(), (plugins + ".old").c_str()), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(mkdir(plugins.c_str(), 0700), 0);
+  auto kubelet = KubeletEmulator::Start(plugins);
+  ASSERT_TRUE(kubelet.ok());
+  ASSERT_TRUE((*kubelet)->WaitForRegistrations(2, kWait));
+  // The new directory is watched: a kubelet restart in it is seen.
   ASSERT_TRUE((*kubelet)->Restart().ok());
   EXPECT_TRUE((*kubelet)->WaitForRegistrations(4, kWait));
 }
