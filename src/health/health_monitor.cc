@@ -164,8 +164,14 @@ void HealthMonitor::HandleEvent(const nvml::Event& event,
 }
 
 void HealthMonitor::ProbeAll(std::vector<HealthChange>& changes) {
-  for (const Gpu& gpu : gpus_) {
-    if (!gpu.handle.has_value()) continue;
+  for (Gpu& gpu : gpus_) {
+    if (!gpu.handle.has_value()) {
+      // Lost when the monitor started: opened once it answers, or it
+      // would stay lost until the next layout change.
+      absl::StatusOr<nvml::NvmlDevice> device = nvml::NvmlDevice::ByIndex(library_, gpu.index);
+      if (!device.ok()) continue;
+      gpu.handle.emplace(*device);
+    }
     absl::Status status = gpu.handle->Uuid().status();
     const bool was_lost = tracker_.IsLost(gpu.index);
     std::vector<HealthChange> found =

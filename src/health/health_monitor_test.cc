@@ -122,6 +122,28 @@ TEST_F(HealthMonitorTest, LostGpuIsUnhealthyAloneAndRecoversAfterTheWindow) {
   EXPECT_TRUE(Healthy(*s, Gpu(2).mig_devices[6].uuid));
 }
 
+TEST_F(HealthMonitorTest, AGpuLostWhenTheMonitorStartsRecoversWhenItAnswers) {
+  ASSERT_OK_AND_ASSIGN(node_, MockNode::Open("dgx-a100-mig"));
+  node_->Control("lost 2");  // after the inventory read, before the monitor opens it
+  ASSERT_OK_AND_ASSIGN(monitor_, HealthMonitor::Start(node_->nvml(), node_->inventory(),
+                                                      Options()));
+  auto s = Await([&](const HealthSnapshot& s) { return !Healthy(s, Gpu(2).uuid); });
+  EXPECT_TRUE(Healthy(*s, Gpu(1).uuid));
+  node_->Control("restore 2");
+  // Once it answers, its recovery window runs from then: move the clock
+  // until it has passed.
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!Healthy(*monitor_->Snapshot(), Gpu(2).uuid) &&
+         std::chrono::steady_clock::now() < deadline) {
+    clock_.Advance(1min);
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(Healthy(*monitor_->Snapshot(), Gpu(2).uuid));
+  // Its events are watched again: an XID marks it.
+  node_->Control("xid 2 79");
+  Await([&](const HealthSnapshot& s) { return !Healthy(s, Gpu(2).uuid); });
+}
+
 TEST_F(HealthMonitorTest, TheXidOfAGpuOffTheBusIsFollowedByAProbe) {
   // Probes are far apart; the loss is still found with its XID, so the
   // window cannot pass while the GPU is gone.
