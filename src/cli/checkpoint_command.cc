@@ -127,15 +127,23 @@ absl::StatusOr<std::vector<pid_t>> ResolvePids(const ProcessFlags& f,
 absl::StatusOr<std::vector<checkpoint::ProcessReport>> SuspendUninterrupted(
     checkpoint::ProcessCheckpointer& checkpointer, const std::vector<pid_t>& pids,
     SignalWatcher* signals, bool* interrupted) {
-  return checkpointer.Suspend(pids, [&] {
+  auto take_signal = [&] {
     absl::StatusOr<std::optional<int>> signal = signals->Wait(std::chrono::nanoseconds(0));
-    *interrupted = signal.ok() && signal->has_value();
-    if (*interrupted) {
-      std::cerr << "gpulet checkpoint suspend: interrupted; returning the processes to their "
-                   "state\n";
-    }
+    *interrupted = *interrupted || (signal.ok() && signal->has_value());
     return *interrupted;
-  });
+  };
+  absl::StatusOr<std::vector<checkpoint::ProcessReport>> reports =
+      checkpointer.Suspend(pids, [&] {
+        if (take_signal()) {
+          std::cerr << "gpulet checkpoint suspend: interrupted; returning the processes to "
+                       "their state\n";
+        }
+        return *interrupted;
+      });
+  // A suspend that failed and rolled back never asked: the signal must
+  // still be taken, or it kills gpulet once the watcher unblocks it.
+  take_signal();
+  return reports;
 }
 
 // What the driver says each process holds, read through the node's NVML
