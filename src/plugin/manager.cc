@@ -283,12 +283,7 @@ void Manager::RegisterPending() {
     if (entry.registered) continue;
     // A socket gone unseen (its directory made again, or events lost) is
     // served again: the kubelet cannot dial a path that is not there.
-    if (entry.server->serving() && !FileExists(entry.server->socket_path())) {
-      if (absl::Status s = entry.server->Stop(std::chrono::milliseconds(0)); !s.ok()) {
-        spdlog::warn("{}", s);
-      }
-    }
-    if (!entry.server->serving() && !StartServer(entry)) {
+    if (!ServesItsSocket(entry)) {
       failed = true;
       continue;
     }
@@ -323,12 +318,17 @@ void Manager::OnSocketDeleted(const std::string& socket_name) {
     if (SocketNameForResource(name) != socket_name) continue;
     if (entry.server->serving() && FileExists(entry.server->socket_path())) return;
     spdlog::info("Socket {} was deleted: serving {} again", socket_name, name);
-    if (absl::Status s = entry.server->Stop(std::chrono::milliseconds(0)); !s.ok()) {
-      spdlog::warn("{}", s);
-    }
-    if (StartServer(entry)) RegisterPending();
+    if (ServesItsSocket(entry)) RegisterPending();
     return;
   }
+}
+
+bool Manager::ServesItsSocket(Entry& entry) {
+  if (entry.server->serving() && FileExists(entry.server->socket_path())) return true;
+  if (absl::Status s = entry.server->Stop(std::chrono::milliseconds(0)); !s.ok()) {
+    spdlog::warn("{}", s);
+  }
+  return StartServer(entry);
 }
 
 void Manager::ApplyHealth() {

@@ -133,6 +133,9 @@ class Manager {
   void Reconcile();
   void ApplySpec(ResourceSpec spec, uint64_t generation);
   bool StartServer(Entry& entry);
+  // Makes `entry` serve on a socket that exists: a server whose socket is
+  // gone, or that is not serving, is started again. False when it cannot.
+  bool ServesItsSocket(Entry& entry);
   void RegisterPending();
   void OnSocketDeleted(const std::string& socket_name);
   void ApplyHealth();
