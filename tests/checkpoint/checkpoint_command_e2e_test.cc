@@ -33,15 +33,23 @@ const std::string kSidecar = std::string(60, 'b') + "0002";
 constexpr int kCudaProcesses = 64;
 constexpr pid_t kFirst = 1000;
 
-// Kills every cuda-checkpoint call still acting on `target`: they run in
-// process groups of their own, so killing gpulet's group leaves them.
-void KillToolCallsOn(pid_t target) {
+std::string ReadWholeFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Kills every cuda-checkpoint call of `node` still acting on `target`: they
+// run in process groups of their own, so killing gpulet's group leaves
+// them. Other tests running beside this one use the same fake PIDs, so a
+// call is this node's only if it has the node's state directory.
+void KillToolCallsOn(const CheckpointNode& node, pid_t target) {
   const std::string needle = "--pid" + std::string(1, '\0') + std::to_string(target);
+  const std::string owner = "FAKE_CUDA_CHECKPOINT_DIR=" + node.state_dir() + std::string(1, '\0');
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string cmdline = ReadWholeFile(entry.path() / "cmdline");
     if (cmdline.find("cuda-checkpoint") != std::string::npos &&
-        cmdline.find(needle + std::string(1, '\0')) != std::string::npos) {
+        cmdline.find(needle + std::string(1, '\0')) != std::string::npos &&
+        ReadWholeFile(entry.path() / "environ").find(owner) != std::string::npos) {
       kill(std::atoi(entry.path().filename().c_str()), SIGKILL);
     }
   }
@@ -81,13 +89,23 @@ class CheckpointCommandTest : public ::testing::Test {
     posix_spawnattr_init(&attr);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&attr, 0);
-    const std::string command = "exec " + node_.CommandLine(args) + " >/dev/null 2>&1";
+    const std::string command =
+        "exec " + node_.CommandLine(args) + " >/dev/null 2>" + StartedErrPath();
     const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
     pid_t pid = -1;
     posix_spawn(&pid, "/bin/sh", nullptr, &attr, const_cast<char**>(argv), environ);
     posix_spawnattr_destroy(&attr);
     return pid;
   }
+
+  // Where the stderr of the gpulet Start() ran last goes, for a failure's
+  // message.
+  std::string StartedErrPath() const {
+    return (std::filesystem::path(::testing::TempDir()) /
+            ("started-" + std::to_string(getpid()) + ".err"))
+        .string();
+  }
+  std::string StartedErr() const { return ReadWholeFile(StartedErrPath()); }
 
   static int Wait(pid_t pid) {
     int status = 0;
@@ -216,7 +234,7 @@ TEST_F(CheckpointCommandTest, KilledMidSuspendLeavesNothingLockedOnceResumed) {
   ASSERT_TRUE(WaitFor([&] { return CountState("checkpointed") == kCudaProcesses - 1; }));
   ASSERT_EQ(kill(-gpulet, SIGKILL), 0);
   EXPECT_EQ(Wait(gpulet), -SIGKILL);
-  KillToolCallsOn(1050);
+  KillToolCallsOn(node_, 1050);
   EXPECT_EQ(node_.State(1050), "locked");
 
   node_.Clear("hang.checkpoint.1050");
@@ -230,7 +248,7 @@ TEST_F(CheckpointCommandTest, SigtermDuringSuspendResumesWhatWasSuspended) {
   pid_t gpulet = Start("suspend --container " + kTrainer);
   ASSERT_TRUE(WaitFor([&] { return node_.Calls("--action lock") > 0; }));
   ASSERT_EQ(kill(gpulet, SIGTERM), 0);
-  EXPECT_EQ(Wait(gpulet), 130);
+  EXPECT_EQ(Wait(gpulet), 130) << StartedErr();
   EXPECT_EQ(CountState("running"), kCudaProcesses);
   EXPECT_EQ(node_.State(2000), "running");
 }
