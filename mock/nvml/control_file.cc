@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -71,8 +72,17 @@ absl::StatusOr<std::optional<ControlCommand>> ParseControlCommand(
     }
     return c;
   }
+  if (verb == "fail") {
+    c.kind = ControlCommand::Kind::kFail;
+    if (w.size() < 3 || w.size() > 4 || !absl::StartsWith(c.target, "nvml") ||
+        !absl::SimpleAtoi(w[2], &c.fail_code) ||
+        (w.size() == 4 && (!absl::SimpleAtoi(w[3], &c.fail_times) || c.fail_times == 0))) {
+      return Malformed(line, "expected fail <nvmlFunction> <code> [<times>]");
+    }
+    return c;
+  }
   if (verb != "xid") {
-    return Malformed(line, "unknown command (xid, ecc, lost, restore, reload, process)");
+    return Malformed(line, "unknown command (xid, ecc, lost, restore, reload, process, fail)");
   }
   c.kind = ControlCommand::Kind::kXid;
   if (w.size() < 3 || !absl::SimpleAtoi(w[2], &c.xid)) {

@@ -11,6 +11,8 @@
 //   reload [<profile name or path>]            re-read the machine profile
 //   process <target> <pid> <MiB>               a CUDA process on the device
 //                                              holds MiB (0: it has none)
+//   fail <nvmlFunction> <code> [<times>]       the entry point answers the
+//                                              nvmlReturn_t <code> (0 clears)
 //
 // where <target> is a GPU index, a GPU UUID or a MIG device UUID and <gpu>
 // a GPU index or UUID. '#' starts a comment.
@@ -32,9 +34,9 @@
 namespace gpulet::mock {
 
 struct ControlCommand {
-  enum class Kind { kXid, kEcc, kLost, kRestore, kReload, kProcess };
+  enum class Kind { kXid, kEcc, kLost, kRestore, kReload, kProcess, kFail };
   Kind kind = Kind::kXid;
-  std::string target;          // GPU index, GPU UUID or MIG UUID
+  std::string target;          // GPU index, GPU UUID or MIG UUID; kFail: function
   uint64_t xid = 0;            // kXid
   bool double_bit = true;      // kEcc
   std::optional<uint32_t> gi;  // kXid: explicit MIG instance ids
@@ -42,6 +44,8 @@ struct ControlCommand {
   std::string source;  // kReload: new profile name or path; empty: same
   uint32_t pid = 0;         // kProcess
   uint64_t memory_mib = 0;  // kProcess; 0 removes the process
+  uint32_t fail_code = 0;   // kFail: the nvmlReturn_t; 0 (SUCCESS) clears
+  uint32_t fail_times = 0;  // kFail: how many calls fail; 0: until cleared
 };
 
 // Parses one line. Blank and comment-only lines give std::nullopt;

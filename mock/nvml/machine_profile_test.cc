@@ -191,13 +191,23 @@ TEST(ControlCommand, ParsesTheGrammar) {
   EXPECT_EQ(c->target, "MIG-1");
   EXPECT_EQ(c->pid, 4242u);
   EXPECT_EQ(c->memory_mib, 512u);
+  ASSERT_OK_AND_ASSIGN(c, ParseControlCommand("fail nvmlEventSetCreate 999 2"));
+  EXPECT_EQ(c->kind, ControlCommand::Kind::kFail);
+  EXPECT_EQ(c->target, "nvmlEventSetCreate");
+  EXPECT_EQ(c->fail_code, 999u);
+  EXPECT_EQ(c->fail_times, 2u);
+  ASSERT_OK_AND_ASSIGN(c, ParseControlCommand("fail nvmlDeviceGetUUID 0"));
+  EXPECT_EQ(c->fail_times, 0u);
   ASSERT_OK_AND_ASSIGN(c, ParseControlCommand("# only a comment"));
   EXPECT_FALSE(c.has_value());
   for (const char* bad : {"xid", "xid 3", "xid 3 abc", "xid 3 4 gi=1",
                           "xid 3 4 foo=1", "ecc 1 triple", "lost", "lost 1 2",
                           "reload a b", "explode 1", "process 0", "process 0 12",
                           "process 0 0 5", "process 0 -1 5", "process 0 12 -5",
-                          "process 0 12 5 6", "process 0 12 99999999999999"}) {
+                          "process 0 12 5 6", "process 0 12 99999999999999", "fail",
+                          "fail nvmlInit", "fail open 999", "fail nvmlInit x",
+                          "fail nvmlInit 999 0", "fail nvmlInit 999 -1",
+                          "fail nvmlInit 999 1 2"}) {
     EXPECT_THAT(ParseControlCommand(bad),
                 StatusIs(absl::StatusCode::kInvalidArgument))
         << bad;

@@ -118,7 +118,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(
     nvmlDevice_t device, unsigned int index, nvmlDevice_t* migDevice) {
-  MockDriver::Call call;
+  MockDriver::Call call(__func__);
   const nvmlDevice_st* d = nullptr;
   if (auto r = MigEnabledGpu(call, device, &d); r != NVML_SUCCESS) return r;
   const auto& mig = call.machine().GpuOf(d).mig;
@@ -200,7 +200,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuInstanceProfileInfoV(
     nvmlDevice_t device, unsigned int profile,
     nvmlGpuInstanceProfileInfo_v2_t* info) {
   if (info != nullptr && info->version != nvmlGpuInstanceProfileInfo_v2) {
-    MockDriver::Call call;
+    MockDriver::Call call(__func__);
     if (call.status() != NVML_SUCCESS) return call.status();
     return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
   }
@@ -217,7 +217,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuInstanceProfileInfoV(
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuInstances(
     nvmlDevice_t device, unsigned int profileId,
     nvmlGpuInstance_t* gpuInstances, unsigned int* count) {
-  MockDriver::Call call;
+  MockDriver::Call call(__func__);
   const nvmlDevice_st* d = nullptr;
   if (auto r = MigEnabledGpu(call, device, &d); r != NVML_SUCCESS) return r;
   const GpuProfile& g = call.machine().GpuOf(d);
@@ -240,7 +240,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuInstances(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuInstanceById(
     nvmlDevice_t device, unsigned int id, nvmlGpuInstance_t* gpuInstance) {
-  MockDriver::Call call;
+  MockDriver::Call call(__func__);
   const nvmlDevice_st* d = nullptr;
   if (auto r = MigEnabledGpu(call, device, &d); r != NVML_SUCCESS) return r;
   if (gpuInstance == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
@@ -252,7 +252,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuInstanceById(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlGpuInstanceGetInfo(
     nvmlGpuInstance_t gpuInstance, nvmlGpuInstanceInfo_t* info) {
-  MockDriver::Call call;
+  MockDriver::Call call(__func__);
   if (auto r = ResolveGpuInstance(call, gpuInstance); r != NVML_SUCCESS) {
     return r;
   }
@@ -272,7 +272,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlGpuInstanceGetInfo(
 GPULET_NVML_EXPORT nvmlReturn_t nvmlGpuInstanceGetComputeInstanceProfileInfo(
     nvmlGpuInstance_t gpuInstance, unsigned int profile,
     unsigned int engProfile, nvmlComputeInstanceProfileInfo_t* info) {
-  MockDriver::Call call;
+  MockDriver::Call call(__func__);
   if (auto r = ResolveGpuInstance(call, gpuInstance); r != NVML_SUCCESS) {
     return r;
   }
@@ -303,7 +303,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlGpuInstanceGetComputeInstanceProfileInfo(
 GPULET_NVML_EXPORT nvmlReturn_t nvmlGpuInstanceGetComputeInstances(
     nvmlGpuInstance_t gpuInstance, unsigned int profileId,
     nvmlComputeInstance_t* computeInstances, unsigned int* count) {
-  MockDriver::Call call;
+  MockDriver::Call call(__func__);
   if (auto r = ResolveGpuInstance(call, gpuInstance); r != NVML_SUCCESS) {
     return r;
   }
@@ -329,7 +329,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlGpuInstanceGetComputeInstances(
 GPULET_NVML_EXPORT nvmlReturn_t nvmlGpuInstanceGetComputeInstanceById(
     nvmlGpuInstance_t gpuInstance, unsigned int id,
     nvmlComputeInstance_t* computeInstance) {
-  MockDriver::Call call;
+  MockDriver::Call call(__func__);
   if (auto r = ResolveGpuInstance(call, gpuInstance); r != NVML_SUCCESS) {
     return r;
   }

@@ -32,14 +32,22 @@ MockDriver& MockDriver::Get() {
   return *driver;
 }
 
-MockDriver::Call::Call()
+MockDriver::Call::Call(const char* function)
     : driver_(MockDriver::Get()), lock_(driver_.mu_) {
   if (driver_.refcount_ == 0) {
     status_ = NVML_ERROR_UNINITIALIZED;
     return;
   }
   driver_.PollControlLocked();
-  status_ = NVML_SUCCESS;
+  status_ = driver_.InjectedFailureLocked(function);
+}
+
+nvmlReturn_t MockDriver::InjectedFailureLocked(const char* function) {
+  auto it = failures_.find(std::string_view(function));
+  if (it == failures_.end()) return NVML_SUCCESS;
+  const nvmlReturn_t code = it->second.code;
+  if (it->second.times_left > 0 && --it->second.times_left == 0) failures_.erase(it);
+  return code;
 }
 
 nvmlReturn_t MockDriver::Call::Device(nvmlDevice_t device, Accept accept,
@@ -95,6 +103,7 @@ nvmlReturn_t MockDriver::LoadLocked() {
     control_path_ = control;
     control_ = control.empty() ? nullptr
                                : std::make_unique<ControlFile>(control);
+    failures_.clear();  // the old file's
   }
   return NVML_SUCCESS;
 }
@@ -236,6 +245,13 @@ void MockDriver::ApplyLocked(const ControlCommand& c) {
       return;
     case ControlCommand::Kind::kProcess:
       PlaceProcessLocked(c);
+      return;
+    case ControlCommand::Kind::kFail:
+      if (c.fail_code == NVML_SUCCESS) {
+        failures_.erase(c.target);
+      } else {
+        failures_[c.target] = Failure{static_cast<nvmlReturn_t>(c.fail_code), c.fail_times};
+      }
       return;
   }
 }

@@ -54,11 +54,12 @@ class MockDriver {
   nvmlReturn_t Shutdown() ABSL_LOCKS_EXCLUDED(mu_);
 
   // One NVML call: holds the lock, picks up control commands and knows
-  // whether the library is initialised.
+  // whether the library is initialised. `function` is the entry point's
+  // name, for the failures the `fail` command injects.
   class Call {
    public:
-    Call();
-    // NVML_SUCCESS, or NVML_ERROR_UNINITIALIZED.
+    explicit Call(const char* function);
+    // NVML_SUCCESS, NVML_ERROR_UNINITIALIZED, or an injected failure.
     nvmlReturn_t status() const { return status_; }
     MockDriver& driver() { return driver_; }
     MockMachine& machine() ABSL_NO_THREAD_SAFETY_ANALYSIS {
@@ -99,6 +100,9 @@ class MockDriver {
   void ReloadLocked(const std::string& source)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void PlaceProcessLocked(const ControlCommand& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // NVML_SUCCESS, or what the `fail` command set for `function` (counting
+  // the call against its times).
+  nvmlReturn_t InjectedFailureLocked(const char* function) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The profile `source` names, parsed once per distinct text: a test that
   // flips between layouts reloads often, and the mock lives in the client's
   // process, whose memory a soak judges; parsing allocates some 7,000 YAML
@@ -124,6 +128,11 @@ class MockDriver {
   std::vector<bool> lost_ ABSL_GUARDED_BY(mu_);
   EventHub events_ ABSL_GUARDED_BY(mu_);
   std::vector<MockProcess> processes_ ABSL_GUARDED_BY(mu_);
+  struct Failure {
+    nvmlReturn_t code = NVML_SUCCESS;
+    uint32_t times_left = 0;  // 0: until cleared
+  };
+  std::map<std::string, Failure, std::less<>> failures_ ABSL_GUARDED_BY(mu_);  // by function
   std::map<std::string, MachineProfile> parsed_ ABSL_GUARDED_BY(mu_);  // by YAML text
   std::string control_path_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<ControlFile> control_ ABSL_GUARDED_BY(mu_);
@@ -140,11 +149,11 @@ class MockDriver {
 //     `device` into `const nvmlDevice_st* d` under `accept`
 //     (MockDriver::Call::Device's errors).
 #define GPULET_MOCK_CALL(call)                      \
-  ::gpulet::mock::MockDriver::Call call;            \
+  ::gpulet::mock::MockDriver::Call call(__func__);  \
   if (call.status() != NVML_SUCCESS) return call.status()
 
 #define GPULET_MOCK_DEVICE_CALL(call, d, device, accept)                       \
-  ::gpulet::mock::MockDriver::Call call;                                       \
+  ::gpulet::mock::MockDriver::Call call(__func__);                             \
   const nvmlDevice_st* d = nullptr;                                            \
   if (nvmlReturn_t call##_result = call.Device(device, accept, &d);            \
       call##_result != NVML_SUCCESS)                                           \

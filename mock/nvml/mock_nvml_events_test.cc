@@ -32,7 +32,16 @@ class EventsTest : public ::testing::Test {
     setenv("GPULET_MOCK_MACHINE", machine.c_str(), 1);
     setenv("GPULET_MOCK_CONTROL", control_.c_str(), 1);
     ASSERT_EQ(nvml_.nvmlInit_v2(), NVML_SUCCESS);
+    initialised_ = true;
     ASSERT_EQ(nvml_.nvmlEventSetCreate(&set_), NVML_SUCCESS);
+  }
+  // The mock reads its environment again only at an init after the last
+  // shutdown: without this the next test in the process would keep this
+  // one's machine and control file.
+  void TearDown() override {
+    if (initialised_) {
+      EXPECT_EQ(nvml_.nvmlShutdown(), NVML_SUCCESS);
+    }
   }
   nvmlDevice_t Gpu(unsigned int i) {
     nvmlDevice_t d = nullptr;
@@ -57,6 +66,7 @@ class EventsTest : public ::testing::Test {
   NvmlMockLoader nvml_;
   std::string control_;
   nvmlEventSet_t set_ = nullptr;
+  bool initialised_ = false;
 };
 
 TEST_F(EventsTest, SupportedTypesPerGpu) {
@@ -186,6 +196,23 @@ TEST_F(EventsTest, LostGpuReportsXid79ThenAnswersGpuIsLost) {
   EXPECT_EQ(nvml_.nvmlDeviceGetName(Gpu(3), name, sizeof(name)), NVML_SUCCESS);
   AppendControl(control_, "restore 2");
   EXPECT_EQ(nvml_.nvmlDeviceGetName(lost, name, sizeof(name)), NVML_SUCCESS);
+}
+
+TEST_F(EventsTest, FailMakesOneEntryPointAnswerAnErrorUntilClearedOrCounted) {
+  Init("dgx-h100");
+  AppendControl(control_, "fail nvmlEventSetCreate 999");
+  nvmlEventSet_t set = nullptr;
+  EXPECT_EQ(nvml_.nvmlEventSetCreate(&set), NVML_ERROR_UNKNOWN);
+  EXPECT_EQ(nvml_.nvmlEventSetCreate(&set), NVML_ERROR_UNKNOWN);
+  // Other entry points are untouched.
+  unsigned int count = 0;
+  EXPECT_EQ(nvml_.nvmlDeviceGetCount_v2(&count), NVML_SUCCESS);
+  AppendControl(control_, "fail nvmlEventSetCreate 0");
+  EXPECT_EQ(nvml_.nvmlEventSetCreate(&set), NVML_SUCCESS);
+
+  AppendControl(control_, "fail nvmlDeviceGetCount_v2 15 1");
+  EXPECT_EQ(nvml_.nvmlDeviceGetCount_v2(&count), NVML_ERROR_GPU_IS_LOST);
+  EXPECT_EQ(nvml_.nvmlDeviceGetCount_v2(&count), NVML_SUCCESS);
 }
 
 TEST_F(EventsTest, ReloadWithANewMigLayoutNotifiesTheChangedGpu) {

@@ -73,7 +73,7 @@ nvmlReturn_t ResolveLink(MockDriver::Call& call, nvmlDevice_t device,
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetTopologyCommonAncestor(
     nvmlDevice_t device1, nvmlDevice_t device2,
     nvmlGpuTopologyLevel_t* pathInfo) {
-  MockDriver::Call call;
+  MockDriver::Call call(__func__);
   const nvmlDevice_st* a = nullptr;
   const nvmlDevice_st* b = nullptr;
   if (auto r = call.Device(device1, Accept::kGpu, &a); r != NVML_SUCCESS) {
@@ -90,7 +90,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetTopologyCommonAncestor(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetNvLinkState(
     nvmlDevice_t device, unsigned int link, nvmlEnableState_t* isActive) {
-  MockDriver::Call call;
+  MockDriver::Call call(__func__);
   const GpuProfile* gpu = nullptr;
   const NvLinkGroup* group = nullptr;
   if (auto r = ResolveLink(call, device, link, &gpu, &group);
@@ -104,7 +104,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetNvLinkState(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo_v2(
     nvmlDevice_t device, unsigned int link, nvmlPciInfo_t* pci) {
-  MockDriver::Call call;
+  MockDriver::Call call(__func__);
   const GpuProfile* gpu = nullptr;
   const NvLinkGroup* group = nullptr;
   if (auto r = ResolveLink(call, device, link, &gpu, &group);

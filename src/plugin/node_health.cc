@@ -35,22 +35,39 @@ absl::StatusOr<std::unique_ptr<NodeHealth>> NodeHealth::Start(
   return health;
 }
 
-void NodeHealth::Update(std::shared_ptr<const inventory::Inventory> inventory) {
-  if (inventory == nullptr) return;
-  // A GPU that fell off the bus is read without its UUID and MIG devices;
-  // a monitor restarted on that would forget the loss, and on the GPU's
-  // return start it healthy without its recovery window. The running
-  // monitor tracks it instead; a real re-layout waits until it answers.
-  if (monitor_ != nullptr) {
-    for (const inventory::Gpu& gpu : inventory->gpus) {
-      if (!gpu.problem.empty()) return;
+namespace {
+
+// `read` with each GPU that could not be read whole (it fell off the bus)
+// as `monitored` has it, so that its loss is neither a new layout nor
+// forgotten by a monitor restarted for another GPU's re-layout.
+std::shared_ptr<const inventory::Inventory> WithLostGpusAsMonitored(
+    std::shared_ptr<const inventory::Inventory> read, const inventory::Inventory* monitored) {
+  if (monitored == nullptr) return read;
+  std::shared_ptr<inventory::Inventory> merged;
+  for (size_t i = 0; i < read->gpus.size(); ++i) {
+    if (read->gpus[i].problem.empty()) continue;
+    for (const inventory::Gpu& known : monitored->gpus) {
+      if (known.index != read->gpus[i].index || known.uuid.empty()) continue;
+      if (merged == nullptr) merged = std::make_shared<inventory::Inventory>(*read);
+      merged->gpus[i] = known;
+      break;
     }
   }
-  std::string layout = MigLayoutKey(*inventory);
-  if (monitor_ != nullptr && layout == layout_) return;
+  if (merged == nullptr) return read;
+  return merged;
+}
+
+}  // namespace
+
+void NodeHealth::Update(std::shared_ptr<const inventory::Inventory> inventory) {
+  if (inventory == nullptr) return;
+  inventory = WithLostGpusAsMonitored(std::move(inventory), monitored_.get());
+  if (monitor_ != nullptr && MigLayoutKey(*inventory) == layout_) return;
   spdlog::info("MIG layout changed: restarting the health monitor on the new devices");
   if (absl::Status s = Restart(std::move(inventory)); !s.ok()) {
-    spdlog::error("Health checks paused until the next rescan: {}", s);
+    spdlog::error("Health monitor not restarted for the new MIG layout (the old devices "
+                  "stay watched; retried at the next rescan): {}",
+                  s);
   }
 }
 
@@ -58,14 +75,15 @@ absl::Status NodeHealth::Restart(std::shared_ptr<const inventory::Inventory> inv
   // The new monitor registers the new devices before the old one lets go
   // of its event set, so that an XID in between reaches at least one of
   // them; one event loop handles events at a time, and the new one takes
-  // over what the old one published.
-  layout_ = MigLayoutKey(*inventory);
+  // over what the old one published. One that cannot be prepared leaves
+  // the old one running: it still watches every GPU.
   absl::StatusOr<std::unique_ptr<health::HealthMonitor>> next =
-      health::HealthMonitor::Prepare(library_, std::move(inventory), options_);
-  if (monitor_ != nullptr) monitor_->Stop();
-  monitor_.reset();
+      health::HealthMonitor::Prepare(library_, inventory, options_);
   if (!next.ok()) return next.status();
+  if (monitor_ != nullptr) monitor_->Stop();
   monitor_ = *std::move(next);
+  layout_ = MigLayoutKey(*inventory);
+  monitored_ = std::move(inventory);
   monitor_->Begin();
   return absl::OkStatus();
 }

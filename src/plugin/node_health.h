@@ -41,8 +41,8 @@ class NodeHealth {
   NodeHealth& operator=(const NodeHealth&) = delete;
 
   // Restarts the monitor when `inventory` has another MIG layout. A
-  // restart that fails keeps the feed at its last snapshot and is retried
-  // at the next Update(); the error is logged.
+  // restart that fails leaves the running monitor watching the old devices
+  // and is retried at the next Update(); the error is logged.
   void Update(std::shared_ptr<const inventory::Inventory> inventory);
 
   // Stops the monitor thread; idempotent.
@@ -59,7 +59,8 @@ class NodeHealth {
   health::HealthMonitorOptions options_;  // options_.feed is feed_
   const std::shared_ptr<health::HealthFeed> feed_;
   std::unique_ptr<health::HealthMonitor> monitor_;
-  std::string layout_;  // MigLayoutKey of the monitored inventory
+  std::shared_ptr<const inventory::Inventory> monitored_;  // monitor_'s
+  std::string layout_;  // MigLayoutKey(*monitored_)
 };
 
 }  // namespace gpulet::plugin
