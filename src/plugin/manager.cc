@@ -296,6 +296,9 @@ void Manager::RegisterPending() {
       spdlog::warn("{}", s);
       metrics_->Add(name, Counter::kRegistrationErrors);
       failed = true;
+      // No kubelet, or one that did not answer in time: the others would
+      // wait as long, each, on the thread that applies health changes.
+      if (s.code() == absl::StatusCode::kUnavailable) break;
       continue;
     }
     spdlog::info("Registered {} with the kubelet", name);

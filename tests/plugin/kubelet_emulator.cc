@@ -23,9 +23,16 @@ SocketDir::~SocketDir() {
 
 class KubeletEmulator::Service final : public v1beta1::Registration::Service {
  public:
-  grpc::Status Register(grpc::ServerContext*, const v1beta1::RegisterRequest* request,
+  grpc::Status Register(grpc::ServerContext* context, const v1beta1::RegisterRequest* request,
                         v1beta1::Empty*) override {
     std::unique_lock<std::mutex> lock(mu_);
+    attempts_.push_back(request->resource_name());
+    changed_.notify_all();
+    // A hung kubelet: the call ends when the caller gives up.
+    while (hang_ && !context->IsCancelled()) {
+      changed_.wait_for(lock, std::chrono::milliseconds(10));
+    }
+    if (hang_) return grpc::Status(grpc::StatusCode::CANCELLED, "caller gave up");
     if (fail_code_ != grpc::StatusCode::OK) {
       return grpc::Status(fail_code_, "registration refused by the emulator");
     }
@@ -38,6 +45,8 @@ class KubeletEmulator::Service final : public v1beta1::Registration::Service {
   mutable std::condition_variable changed_;
   std::vector<v1beta1::RegisterRequest> registrations_ ABSL_GUARDED_BY(mu_);
   grpc::StatusCode fail_code_ ABSL_GUARDED_BY(mu_) = grpc::StatusCode::OK;
+  std::vector<std::string> attempts_ ABSL_GUARDED_BY(mu_);
+  bool hang_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 KubeletEmulator::KubeletEmulator(std::string dir)
@@ -80,6 +89,23 @@ absl::Status KubeletEmulator::Restart() {
 void KubeletEmulator::FailRegistrations(grpc::StatusCode code) {
   std::unique_lock<std::mutex> lock(service_->mu_);
   service_->fail_code_ = code;
+}
+
+void KubeletEmulator::HangRegistrations(bool hang) {
+  std::unique_lock<std::mutex> lock(service_->mu_);
+  service_->hang_ = hang;
+  service_->changed_.notify_all();
+}
+
+std::vector<std::string> KubeletEmulator::Attempts() const {
+  std::unique_lock<std::mutex> lock(service_->mu_);
+  return service_->attempts_;
+}
+
+bool KubeletEmulator::WaitForAttempts(size_t count, std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(service_->mu_);
+  return service_->changed_.wait_for(
+      lock, timeout, [&] { return service_->attempts_.size() >= count; });
 }
 
 std::vector<v1beta1::RegisterRequest> KubeletEmulator::Registrations() const {

@@ -50,6 +50,12 @@ class KubeletEmulator {
   absl::Status Restart();
   // Makes Register fail with `code` (OK: succeed again).
   void FailRegistrations(grpc::StatusCode code);
+  // Makes Register answer nothing until the caller gives up (false: answer
+  // again).
+  void HangRegistrations(bool hang);
+  // The resource name of every Register call received, answered or not.
+  std::vector<std::string> Attempts() const;
+  bool WaitForAttempts(size_t count, std::chrono::milliseconds timeout) const;
 
   std::vector<v1beta1::RegisterRequest> Registrations() const;
   // Waits until at least `count` registrations were received.

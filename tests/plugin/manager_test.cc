@@ -117,7 +117,7 @@ class ManagerTest : public ::testing::Test {
     std::unique_ptr<Registrar> registrar;
     if (register_with_kubelet) {
       registrar = std::make_unique<KubeletRegistrar>(socket_dir + "/kubelet.sock",
-                                                     std::chrono::seconds(2));
+                                                     registration_timeout_);
     }
     HealthViewSource health = [this] {
       absl::MutexLock lock(&health_mu_);
@@ -144,6 +144,7 @@ class ManagerTest : public ::testing::Test {
 
   SocketDir dir_;
   std::unique_ptr<KubeletEmulator> kubelet_;
+  std::chrono::milliseconds registration_timeout_{2000};
   ScriptedSource source_;
   std::unique_ptr<Manager> manager_;
   std::thread thread_;
@@ -282,6 +283,19 @@ TEST_F(ManagerTest, RetriesRegistrationUntilTheKubeletAccepts) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(kubelet_->Registrations().size(), 0u);
   kubelet_->FailRegistrations(grpc::StatusCode::OK);
+  ASSERT_TRUE(kubelet_->WaitForRegistrations(2, kWait));
+}
+
+TEST_F(ManagerTest, AHungKubeletCostsOneTimeoutPerPassNotOnePerResource) {
+  // The manager's thread also applies health changes: a kubelet that does
+  // not answer must not hold it for a timeout per resource.
+  kubelet_->HangRegistrations(true);
+  registration_timeout_ = std::chrono::milliseconds(200);
+  StartManager();
+  ASSERT_TRUE(kubelet_->WaitForAttempts(2, kWait));
+  std::vector<std::string> attempts = kubelet_->Attempts();
+  EXPECT_EQ(attempts[0], attempts[1]) << "the pass went on to the next resource";
+  kubelet_->HangRegistrations(false);
   ASSERT_TRUE(kubelet_->WaitForRegistrations(2, kWait));
 }
 
