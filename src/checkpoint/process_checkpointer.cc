@@ -42,38 +42,16 @@ std::vector<ProcessReport> MergeReports(std::vector<ProcessReport> reports,
   return reports;
 }
 
-// What AddCudaProcesses does with a CUDA process whose state the tool
-// could not tell.
-enum class UnknownState {
-  kFails,           // suspend: nothing may change on a guess
-  kIsCheckpointed,  // resume: restore and unlock it anyway
-};
-
-// Adds the CUDA processes of `found` to `group` and returns the first
-// process that could not be inspected, or OK. A process that exited since
-// it was listed is skipped (a container's short-lived processes come and
-// go); NotFound when all did. FailedPrecondition when none of them is a
-// CUDA process.
+// Adds the CUDA processes of `found` to `group` (ProcessGroup::Join) and
+// returns the first process that could not be inspected, or OK. A process
+// that exited since it was listed is skipped (a container's short-lived
+// processes come and go); NotFound when all did. FailedPrecondition when
+// none of them is a CUDA process.
 absl::Status AddCudaProcesses(const std::vector<DiscoveredProcess>& found,
                               UnknownState unknown, ProcessGroup& group) {
-  absl::Status first_failure;
-  size_t gone = 0;
-  for (const DiscoveredProcess& p : found) {
-    if (p.status.code() == PlainCode::kNotFound) {
-      ++gone;
-      continue;
-    }
-    if (p.status.ok()) {
-      if (p.state != CudaState::kNotCuda) group.Add(p.pid, p.restore_tid, p.state);
-      continue;
-    }
-    if (first_failure.ok()) first_failure = ToAbslStatus(p.status);
-    if (unknown == UnknownState::kIsCheckpointed && p.restore_tid != 0) {
-      group.Add(p.pid, p.restore_tid, CudaState::kCheckpointed);
-    }
-  }
-  if (!found.empty() && gone == found.size()) return ToAbslStatus(found.front().status);
-  if (group.empty() && first_failure.ok()) {
+  const JoinResult joined = group.Join(found, unknown);
+  if (!found.empty() && joined.gone == found.size()) return ToAbslStatus(found.front().status);
+  if (group.empty() && joined.first_failure.ok()) {
     std::vector<pid_t> pids;
     for (const DiscoveredProcess& p : found) pids.push_back(p.pid);
     return absl::FailedPreconditionError(
@@ -81,7 +59,7 @@ absl::Status AddCudaProcesses(const std::vector<DiscoveredProcess>& found,
             ? absl::StrCat("pid ", pids[0], " is not a CUDA process")
             : absl::StrCat("none of pids ", absl::StrJoin(pids, ", "), " is a CUDA process"));
   }
-  return first_failure;
+  return ToAbslStatus(joined.first_failure);
 }
 
 // `failure` with what the rollback after it did.
@@ -139,7 +117,7 @@ absl::StatusOr<std::vector<ProcessReport>> ProcessCheckpointer::Suspend(
       DiscoverCudaProcesses(*reader_, tool_, pids, options_.parallelism);
   ProcessGroup group(tool_, options_.parallelism);
   // Nothing is changed unless every process could be inspected.
-  RETURN_IF_ERROR(AddCudaProcesses(found, UnknownState::kFails, group));
+  RETURN_IF_ERROR(AddCudaProcesses(found, UnknownState::kLeftOut, group));
   PlainStatus status = group.LockAll(ToMillis(options_.lock_timeout));
   if (status.ok()) status = group.CheckpointAll(CheckpointWhich::kLockedHere);
   if (!status.ok()) return RolledBack(status, group);

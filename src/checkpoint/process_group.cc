@@ -93,6 +93,25 @@ PlainStatus ProcessGroup::CheckpointAll(CheckpointWhich which) {
                  });
 }
 
+JoinResult ProcessGroup::Join(const std::vector<DiscoveredProcess>& found,
+                              UnknownState unknown) {
+  JoinResult result;
+  for (const DiscoveredProcess& p : found) {
+    if (p.status.code() == PlainCode::kNotFound) {
+      ++result.gone;
+      continue;
+    }
+    if (!p.status.ok() && result.first_failure.ok()) result.first_failure = p.status;
+    if (p.restore_tid == 0 || p.state == CudaState::kNotCuda) continue;
+    if (p.status.ok()) {
+      Add(p.pid, p.restore_tid, p.state);
+    } else if (unknown == UnknownState::kIsCheckpointed) {
+      Add(p.pid, p.restore_tid, CudaState::kCheckpointed);
+    }
+  }
+  return result;
+}
+
 PlainStatus ProcessGroup::RollBack() {
   return ForEach(
       [](const GroupMember& m) { return m.initial != CudaState::kCheckpointed; },

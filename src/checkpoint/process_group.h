@@ -21,6 +21,7 @@
 #include <chrono>
 #include <vector>
 
+#include "checkpoint/cuda_discovery.h"
 #include "checkpoint/cuda_state.h"
 #include "checkpoint/cuda_tool.h"
 #include "checkpoint/plain_status.h"
@@ -37,6 +38,18 @@ struct GroupMember {
 
 enum class CheckpointWhich { kEveryLocked, kLockedHere };
 
+// What Join() does with a CUDA process whose state the tool could not tell.
+enum class UnknownState {
+  kLeftOut,         // suspend, dump: nothing may change on a guess
+  kIsCheckpointed,  // resume, restore: left out, it would stay checkpointed
+};
+
+// What Join() did not add.
+struct JoinResult {
+  PlainStatus first_failure;  // the first process that could not be inspected
+  size_t gone = 0;            // processes that exited since they were listed
+};
+
 class ProcessGroup {
  public:
   // `tool` must outlive the group.
@@ -44,6 +57,13 @@ class ProcessGroup {
 
   // Adds a CUDA process in `state` (kRunning, kLocked or kCheckpointed).
   void Add(pid_t pid, pid_t restore_tid, CudaState state);
+
+  // Adds the CUDA processes discovery confirmed (by their restore thread)
+  // in the state it read. Processes gone since (NotFound) and CPU-only ones
+  // are skipped; one that could not be inspected is reported and joins only
+  // as `unknown` says. Every caller (suspend, resume, CRIU dump and
+  // restore) decides membership here, so they cannot drift apart.
+  JoinResult Join(const std::vector<DiscoveredProcess>& found, UnknownState unknown);
 
   const std::vector<GroupMember>& members() const { return members_; }
   bool empty() const { return members_.empty(); }

@@ -65,5 +65,48 @@ TEST_F(ProcessGroupTest, RollBackTrustsWhatItKnowsWhenNoStepFailed) {
   EXPECT_EQ(node_.StateOf(kPid), CudaState::kRunning);
 }
 
+// One of each kind discovery reports.
+std::vector<DiscoveredProcess> EveryKindOfDiscovery() {
+  return {
+      {.pid = 10, .restore_tid = 100010, .state = CudaState::kRunning, .status = {}},
+      {.pid = 11, .restore_tid = 100011, .state = CudaState::kLocked, .status = {}},
+      {.pid = 12, .restore_tid = 0, .state = CudaState::kNotCuda, .status = {}},
+      {.pid = 13, .restore_tid = 0, .state = CudaState::kUnknown,
+       .status = {PlainCode::kNotFound, "pid 13 is gone"}},
+      // Its state could not be read: a confirmed CUDA process.
+      {.pid = 14, .restore_tid = 100014, .state = CudaState::kUnknown,
+       .status = {PlainCode::kInternal, "pid 14: get-state failed"}},
+      // Not even its restore thread: it may be anything.
+      {.pid = 15, .restore_tid = 0, .state = CudaState::kUnknown,
+       .status = {PlainCode::kInternal, "pid 15: get-restore-tid failed"}},
+      // The tool answered without a thread: nothing to act on.
+      {.pid = 16, .restore_tid = 0, .state = CudaState::kUnknown, .status = {}},
+  };
+}
+
+std::vector<std::pair<pid_t, CudaState>> Members(const ProcessGroup& group) {
+  std::vector<std::pair<pid_t, CudaState>> members;
+  for (const GroupMember& m : group.members()) members.emplace_back(m.pid, m.initial);
+  return members;
+}
+
+TEST_F(ProcessGroupTest, JoinLeavesOutWhatCannotBeInspectedForASuspend) {
+  JoinResult result = group_.Join(EveryKindOfDiscovery(), UnknownState::kLeftOut);
+  EXPECT_EQ(result.gone, 1u);
+  EXPECT_EQ(result.first_failure.message(), "pid 14: get-state failed");
+  EXPECT_EQ(Members(group_), (std::vector<std::pair<pid_t, CudaState>>{
+                                 {10, CudaState::kRunning}, {11, CudaState::kLocked}}));
+}
+
+TEST_F(ProcessGroupTest, JoinTakesAConfirmedCudaProcessAsCheckpointedForAResume) {
+  JoinResult result = group_.Join(EveryKindOfDiscovery(), UnknownState::kIsCheckpointed);
+  EXPECT_EQ(result.gone, 1u);
+  EXPECT_EQ(result.first_failure.message(), "pid 14: get-state failed");
+  EXPECT_EQ(Members(group_),
+            (std::vector<std::pair<pid_t, CudaState>>{{10, CudaState::kRunning},
+                                                      {11, CudaState::kLocked},
+                                                      {14, CudaState::kCheckpointed}}));
+}
+
 }  // namespace
 }  // namespace gpulet::checkpoint

@@ -65,32 +65,14 @@ int PluginSession::Init(int stage) {
 }
 
 PlainStatus PluginSession::Track(const std::vector<pid_t>& pids, ProcessGroup& group) {
-  return Join(DiscoverCudaProcesses(reader_, *tool_, pids, config_.parallelism), group);
+  return Join(DiscoverCudaProcesses(reader_, *tool_, pids, config_.parallelism), group,
+              UnknownState::kLeftOut);
 }
 
 PlainStatus PluginSession::Join(const std::vector<DiscoveredProcess>& found,
-                                ProcessGroup& group) {
-  for (const DiscoveredProcess& p : found) {
-    seen_.insert(p.pid);
-    // A process that exited since CRIU listed it has nothing to move.
-    if (p.status.code() == PlainCode::kNotFound) continue;
-    if (!p.status.ok()) return p.status;
-    if (p.state != CudaState::kNotCuda) group.Add(p.pid, p.restore_tid, p.state);
-  }
-  return {};
-}
-
-PlainStatus PluginSession::JoinRestored(const std::vector<DiscoveredProcess>& found,
-                                        ProcessGroup& group) {
-  PlainStatus first;
-  for (const DiscoveredProcess& p : found) {
-    seen_.insert(p.pid);
-    if (p.status.code() == PlainCode::kNotFound) continue;
-    if (!p.status.ok() && first.ok()) first = p.status;
-    if (p.restore_tid == 0 || p.state == CudaState::kNotCuda) continue;
-    group.Add(p.pid, p.restore_tid, p.status.ok() ? p.state : CudaState::kCheckpointed);
-  }
-  return first;
+                                ProcessGroup& group, UnknownState unknown) {
+  for (const DiscoveredProcess& p : found) seen_.insert(p.pid);
+  return group.Join(found, unknown).first_failure;
 }
 
 PlainStatus PluginSession::WithRestoreThreads(const std::vector<pid_t>& tids,
@@ -220,7 +202,8 @@ int PluginSession::ResumeDevicesLate(pid_t pid) {
   ProcessGroup group(*tool_, config_.parallelism);
   PlainStatus status = WithRestoreThreads(tids, false, [&] {
     ReadCudaStates(*tool_, found, config_.parallelism);
-    PlainStatus joined = JoinRestored(found, group);
+    // Every task left out would stay checkpointed.
+    PlainStatus joined = Join(found, group, UnknownState::kIsCheckpointed);
     PlainStatus resumed = group.ResumeAll();
     return joined.ok() ? resumed : joined;
   });

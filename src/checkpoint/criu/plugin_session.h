@@ -74,14 +74,10 @@ class PluginSession {
   // Discovers the CUDA processes among `pids` and adds them to `group`.
   // Reads their state, so the tasks must not be stopped by CRIU.
   PlainStatus Track(const std::vector<pid_t>& pids, ProcessGroup& group);
-  // Adds what discovery found to `group`: processes gone since are skipped,
-  // a failure to learn a state is returned.
-  PlainStatus Join(const std::vector<DiscoveredProcess>& found, ProcessGroup& group);
-  // Join for restore: every task left out would stay checkpointed, so it
-  // keeps going past a failed lookup (returning the first) and takes a
-  // confirmed CUDA task whose state cannot be read as checkpointed.
-  PlainStatus JoinRestored(const std::vector<DiscoveredProcess>& found,
-                           ProcessGroup& group);
+  // Adds what discovery found to `group` (ProcessGroup::Join), marks every
+  // pid seen and returns the first failure to learn a state.
+  PlainStatus Join(const std::vector<DiscoveredProcess>& found, ProcessGroup& group,
+                   UnknownState unknown);
   // Runs `step` with the restore threads `tids` resumed. A thread that
   // cannot be resumed fails the call before `step` when `all_needed`
   // (a checkpoint would hang on it); otherwise it is logged and `step` runs
