@@ -42,6 +42,9 @@ std::vector<ProcessReport> MergeReports(std::vector<ProcessReport> reports,
   return reports;
 }
 
+// How long a stale tool call killed before a resume may take to go.
+constexpr std::chrono::milliseconds kStaleCallGrace{2000};
+
 // Adds the CUDA processes of `found` to `group` (ProcessGroup::Join) and
 // returns the first process that could not be inspected, or OK. A process
 // that exited since it was listed is skipped (a container's short-lived
@@ -131,7 +134,17 @@ absl::StatusOr<std::vector<ProcessReport>> ProcessCheckpointer::Suspend(
 }
 
 absl::StatusOr<std::vector<ProcessReport>> ProcessCheckpointer::Resume(
-    const std::vector<pid_t>& pids) {
+    const std::vector<pid_t>& pids, StaleCallsOutcome* stale) {
+  StaleCallsOutcome calls =
+      StaleToolCalls(*reader_).Stop(pids, ToMillis(options_.lock_timeout), kStaleCallGrace);
+  if (stale != nullptr) *stale = calls;
+  if (!calls.left.empty()) {
+    const ToolCall& stuck = calls.left.front();
+    return absl::UnavailableError(absl::StrCat(
+        "cuda-checkpoint call ", stuck.pid, " (", stuck.command,
+        ") left by an earlier run does not end even after SIGKILL; nothing was resumed, "
+        "run the resume again once it has ended"));
+  }
   std::vector<DiscoveredProcess> found =
       DiscoverCudaProcesses(*reader_, tool_, pids, options_.parallelism);
   ProcessGroup group(tool_, options_.parallelism);

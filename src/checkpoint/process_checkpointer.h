@@ -36,6 +36,7 @@
 #include "checkpoint/cuda_tool.h"
 #include "checkpoint/host_reader.h"
 #include "checkpoint/plain_status.h"
+#include "checkpoint/stale_tool_calls.h"
 #include "config/environment.h"
 
 namespace gpulet::checkpoint {
@@ -102,7 +103,14 @@ class ProcessCheckpointer {
   // restore succeeded. Every process that can be resumed is, even when
   // another cannot be inspected or fails; the error (the first failing pid)
   // is returned after all were attempted.
-  absl::StatusOr<std::vector<ProcessReport>> Resume(const std::vector<pid_t>& pids);
+  //
+  // First, cuda-checkpoint calls still running on `pids` (left by a
+  // suspend that was killed) are waited for up to the lock timeout, then
+  // killed (StaleToolCalls); what happened to them goes to `*stale` when
+  // given. Unavailable, with nothing changed, when one does not end even
+  // then.
+  absl::StatusOr<std::vector<ProcessReport>> Resume(const std::vector<pid_t>& pids,
+                                                    StaleCallsOutcome* stale = nullptr);
 
   // The cuda-checkpoint that Create() found, as gpulet runs it.
   const std::string& tool_path() const { return tool_.path(); }

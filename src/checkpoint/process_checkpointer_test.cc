@@ -1,6 +1,12 @@
 #include "checkpoint/process_checkpointer.h"
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "base/status_matchers.h"
 #include "checkpoint/testing/fake_cuda_node.h"
@@ -22,6 +28,47 @@ absl::StatusOr<std::unique_ptr<ProcessCheckpointer>> Open(const FakeCudaNode& no
   options.host_root = node.prefix();
   options.lock_timeout = absl::Milliseconds(300);
   return ProcessCheckpointer::Create(options, Environment::FromMap({{"PATH", "/usr/local/bin"}}));
+}
+
+// A cuda-checkpoint call left running by a suspend that was killed: the
+// fake tool in a process of its own, on `node`'s state, shown in the
+// node's /proc. A thread reaps it, as init reaps an orphan.
+class LeftToolCall {
+ public:
+  LeftToolCall(FakeCudaNode& node, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {FAKE_CUDA_CHECKPOINT};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> raw;
+    for (std::string& arg : argv) raw.push_back(arg.data());
+    raw.push_back(nullptr);
+    std::string dir = "FAKE_CUDA_CHECKPOINT_DIR=" + node.state_dir();
+    char* env[] = {dir.data(), nullptr};
+    EXPECT_EQ(posix_spawn(&pid_, raw[0], nullptr, nullptr, raw.data(), env), 0);
+    node.AddCommandLine(pid_, argv);
+    reaper_ = std::thread([this] {
+      int status = 0;
+      waitpid(pid_, &status, 0);
+      ended_ = true;
+    });
+  }
+  ~LeftToolCall() {
+    if (!ended_) kill(pid_, SIGKILL);
+    reaper_.join();
+  }
+  pid_t pid() const { return pid_; }
+  bool ended() const { return ended_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::atomic<bool> ended_{false};
+  std::thread reaper_;
+};
+
+bool WaitUntil(const std::function<bool()>& done) {
+  for (int i = 0; i < 1000 && !done(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
 }
 
 class LayoutTest : public ::testing::TestWithParam<NodeLayout> {};
@@ -267,6 +314,62 @@ TEST(ProcessCheckpointerTest, MalformedToolOutputIsAnError) {
   EXPECT_THAT(reports[0].status,
               StatusIs(absl::StatusCode::kInternal, HasSubstr("\"sleeping\", not a state")));
   EXPECT_THAT(checkpointer->Suspend({10}).status(), StatusIs(absl::StatusCode::kInternal));
+}
+
+TEST(ProcessCheckpointerTest, ResumeKillsACallLeftHangingByAKilledSuspend) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true, CudaState::kLocked);
+  node.AddProcess(11, 1, true, CudaState::kCheckpointed);
+  node.InjectHang("checkpoint", 10);
+  LeftToolCall call(node, {"--action", "checkpoint", "--pid", "10"});
+  ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action checkpoint --pid 10") == 1; }));
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  StaleCallsOutcome stale;
+  ASSERT_OK(checkpointer->Resume({10, 11}, &stale).status());
+  ASSERT_EQ(stale.killed.size(), 1u);
+  EXPECT_EQ(stale.killed[0].pid, call.pid());
+  EXPECT_THAT(stale.killed[0].command, HasSubstr("--action checkpoint --pid 10"));
+  EXPECT_TRUE(stale.ended.empty());
+  EXPECT_TRUE(call.ended());
+  EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
+  EXPECT_EQ(node.StateOf(11), CudaState::kRunning);
+}
+
+TEST(ProcessCheckpointerTest, ResumeWaitsForACallLeftByAKilledSuspendToEnd) {
+  // The call read "locked" and writes "checkpointed" 400 ms later: a
+  // resume that did not wait would unlock first and leave it checkpointed.
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true, CudaState::kLocked);
+  node.SetDelayMs(10, 400);
+  LeftToolCall call(node, {"--action", "checkpoint", "--pid", "10"});
+  ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action checkpoint --pid 10") == 1; }));
+  CheckpointerOptions options;
+  options.host_root = node.prefix();
+  options.lock_timeout = absl::Seconds(20);
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, ProcessCheckpointer::Create(
+                                              options, Environment::FromMap({{"PATH", "/"}})));
+  node.SetDelayMs(10, 0);  // the resume's own calls
+  StaleCallsOutcome stale;
+  ASSERT_OK(checkpointer->Resume({10}, &stale).status());
+  ASSERT_EQ(stale.ended.size(), 1u);
+  EXPECT_EQ(stale.ended[0].pid, call.pid());
+  EXPECT_TRUE(stale.killed.empty());
+  EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
+}
+
+TEST(ProcessCheckpointerTest, ResumeLeavesCallsOnOtherProcessesAlone) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true, CudaState::kCheckpointed);
+  node.AddProcess(20, 1, true, CudaState::kLocked);
+  node.InjectHang("checkpoint", 20);
+  LeftToolCall call(node, {"--action", "checkpoint", "--pid", "20"});
+  ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action checkpoint --pid 20") == 1; }));
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  StaleCallsOutcome stale;
+  ASSERT_OK(checkpointer->Resume({10}, &stale).status());
+  EXPECT_TRUE(stale.killed.empty() && stale.ended.empty());
+  EXPECT_FALSE(call.ended());
+  EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
 }
 
 }  // namespace

@@ -47,7 +47,9 @@ void DeclareFlags(CLI::App& cmd, ProcessFlags& f) {
   cmd.add_option("--cuda-checkpoint", f.tool_path,
                  "the cuda-checkpoint tool (a host path); default: PATH, then the driver "
                  "root's bin directories");
-  cmd.add_option("--timeout", f.timeout, "how long a lock may wait for CUDA work to drain")
+  cmd.add_option("--timeout", f.timeout,
+                 "how long a lock may wait for CUDA work to drain (resume: how long to wait "
+                 "for tool calls an earlier run left)")
       ->capture_default_str();
   cmd.add_option("--parallelism", f.parallelism, "tool processes run at once")
       ->capture_default_str();
@@ -146,6 +148,22 @@ absl::StatusOr<std::vector<checkpoint::ProcessReport>> SuspendUninterrupted(
   return reports;
 }
 
+// Resume, saying on stderr which cuda-checkpoint calls of an earlier,
+// killed suspend it waited for or stopped first.
+absl::StatusOr<std::vector<checkpoint::ProcessReport>> ResumeAfterStaleCalls(
+    checkpoint::ProcessCheckpointer& checkpointer, const std::vector<pid_t>& pids) {
+  checkpoint::StaleCallsOutcome stale;
+  absl::StatusOr<std::vector<checkpoint::ProcessReport>> reports =
+      checkpointer.Resume(pids, &stale);
+  auto say = [](std::string_view what, const checkpoint::ToolCall& call) {
+    std::cerr << "gpulet checkpoint resume: " << what << " cuda-checkpoint call " << call.pid
+              << " left by an earlier run (" << call.command << ")\n";
+  };
+  for (const checkpoint::ToolCall& call : stale.ended) say("waited for", call);
+  for (const checkpoint::ToolCall& call : stale.killed) say("killed", call);
+  return reports;
+}
+
 // What the driver says each process holds, read through the node's NVML
 // (found as `gpulet info` finds it, under --host-root). A node where NVML
 // cannot be read gets the table without the figures and one line saying
@@ -202,7 +220,7 @@ int RunProcesses(Action action, const ProcessFlags& f, const NodeFlags& node,
       reports = SuspendUninterrupted(**checkpointer, *pids, &*signals, &interrupted);
       break;
     case Action::kResume:
-      reports = (*checkpointer)->Resume(*pids);
+      reports = ResumeAfterStaleCalls(**checkpointer, *pids);
       break;
   }
   if (!reports.ok()) return Fail(verb, CheckpointStep::kAct, reports.status());

@@ -14,6 +14,7 @@
 #include <iterator>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "checkpoint_node.h"
 #include "gmock/gmock.h"
@@ -38,21 +39,23 @@ std::string ReadWholeFile(const std::filesystem::path& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-// Kills every cuda-checkpoint call of `node` still acting on `target`: they
-// run in process groups of their own, so killing gpulet's group leaves
-// them. Other tests running beside this one use the same fake PIDs, so a
-// call is this node's only if it has the node's state directory.
-void KillToolCallsOn(const CheckpointNode& node, pid_t target) {
+// The cuda-checkpoint calls of `node` still acting on `target`: they run
+// in process groups of their own, so killing gpulet's group leaves them.
+// Other tests running beside this one use the same fake PIDs, so a call
+// is this node's only if it has the node's state directory.
+std::vector<pid_t> ToolCallsOn(const CheckpointNode& node, pid_t target) {
   const std::string needle = "--pid" + std::string(1, '\0') + std::to_string(target);
   const std::string owner = "FAKE_CUDA_CHECKPOINT_DIR=" + node.state_dir() + std::string(1, '\0');
+  std::vector<pid_t> calls;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string cmdline = ReadWholeFile(entry.path() / "cmdline");
     if (cmdline.find("cuda-checkpoint") != std::string::npos &&
         cmdline.find(needle + std::string(1, '\0')) != std::string::npos &&
         ReadWholeFile(entry.path() / "environ").find(owner) != std::string::npos) {
-      kill(std::atoi(entry.path().filename().c_str()), SIGKILL);
+      calls.push_back(std::atoi(entry.path().filename().c_str()));
     }
   }
+  return calls;
 }
 
 // A pod with a 64-process CUDA container (plus three CPU-only processes in
@@ -226,21 +229,27 @@ TEST_F(CheckpointCommandTest, NoDriver) {
 }
 
 TEST_F(CheckpointCommandTest, KilledMidSuspendLeavesNothingLockedOnceResumed) {
-  // One checkpoint never returns: gpulet is killed (with its tool calls)
-  // while the others are locked or checkpointed.
+  // One checkpoint never returns: gpulet is killed while the others are
+  // locked or checkpointed, and its call on 1050 keeps running.
   node_.Inject("hang.checkpoint.1050");
   pid_t gpulet = Start("suspend --container " + kTrainer);
   ASSERT_TRUE(WaitFor([&] { return node_.Calls("--action checkpoint --pid 1050") == 1; }));
   ASSERT_TRUE(WaitFor([&] { return CountState("checkpointed") == kCudaProcesses - 1; }));
   ASSERT_EQ(kill(-gpulet, SIGKILL), 0);
   EXPECT_EQ(Wait(gpulet), -SIGKILL);
-  KillToolCallsOn(node_, 1050);
+  std::vector<pid_t> left = ToolCallsOn(node_, 1050);
+  ASSERT_EQ(left.size(), 1u);
+  node_.MirrorRealProcess(left[0]);
   EXPECT_EQ(node_.State(1050), "locked");
 
-  node_.Clear("hang.checkpoint.1050");
-  GpuletRun resume = node_.Run("resume --container " + kTrainer);
+  // The resume stops the call left behind first.
+  GpuletRun resume = node_.Run("resume --timeout 300ms --container " + kTrainer);
   ASSERT_EQ(resume.exit_code, 0) << resume.err;
+  EXPECT_THAT(resume.err, HasSubstr("killed cuda-checkpoint call " + std::to_string(left[0]) +
+                                    " left by an earlier run"));
+  EXPECT_THAT(resume.err, HasSubstr("--action checkpoint --pid 1050)"));
   EXPECT_EQ(CountState("running"), kCudaProcesses);
+  EXPECT_TRUE(ToolCallsOn(node_, 1050).empty());
 }
 
 TEST_F(CheckpointCommandTest, SigtermDuringSuspendResumesWhatWasSuspended) {

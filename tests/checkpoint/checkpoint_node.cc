@@ -54,6 +54,25 @@ void CheckpointNode::AddProcess(pid_t pid, pid_t parent, const std::string& cgro
   tree_.AddFile(dir + "/maps", maps);
 }
 
+CheckpointNode::~CheckpointNode() {
+  stopping_ = true;
+  for (std::thread& mirror : mirrors_) mirror.join();
+}
+
+void CheckpointNode::MirrorRealProcess(pid_t pid) {
+  const std::string real = "/proc/" + std::to_string(pid);
+  tree_.AddFile(real + "/cmdline", ReadAll(real + "/cmdline"));
+  mirrors_.emplace_back([this, real] {
+    while (!stopping_) {
+      const std::string stat = ReadAll(real + "/stat");
+      const size_t paren = stat.rfind(')');
+      if (paren == std::string::npos || stat.compare(paren, 3, ") Z") == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    tree_.Remove(real);
+  });
+}
+
 void CheckpointNode::RemoveGpu() { tree_.Remove("/proc/driver/nvidia/gpus/0000:17:00.0"); }
 
 void CheckpointNode::Inject(const std::string& file, const std::string& content) {

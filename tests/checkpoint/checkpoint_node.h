@@ -11,7 +11,9 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gpulet_run.h"
@@ -25,11 +27,18 @@ std::string ContainerCgroup(const std::string& pod_uid, const std::string& conta
 class CheckpointNode {
  public:
   CheckpointNode();
+  ~CheckpointNode();
+  CheckpointNode(const CheckpointNode&) = delete;
+  CheckpointNode& operator=(const CheckpointNode&) = delete;
 
   // A process with `cgroup` (the text of /proc/<pid>/cgroup); a CUDA one
   // maps libcuda.so.1 and is "running" for the fake tool.
   void AddProcess(pid_t pid, pid_t parent, const std::string& cgroup, bool cuda);
   void RemoveGpu();
+  // Shows real process `pid` under the tree's /proc with its cmdline until
+  // it exits or is a zombie, as the host's /proc does (init here does not
+  // reap orphans, so a zombie stays).
+  void MirrorRealProcess(pid_t pid);
 
   // The fake tool's controls (see mock/cuda_checkpoint).
   // e.g. "hang.lock.1001", "old-driver", or ("delay-ms", "200").
@@ -51,6 +60,8 @@ class CheckpointNode {
  private:
   hostfs::testing::FixtureTree tree_;
   std::string state_dir_;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> mirrors_;
 };
 
 }  // namespace gpulet::testing

@@ -127,6 +127,12 @@ void FakeCudaNode::LinkRealProcess(pid_t pid) {
   tree_.AddSymlink("/proc/" + std::to_string(pid), "/proc/" + std::to_string(pid));
 }
 
+void FakeCudaNode::AddCommandLine(pid_t pid, const std::vector<std::string>& argv) {
+  std::string cmdline;
+  for (const std::string& arg : argv) cmdline += arg + std::string(1, '\0');
+  tree_.AddFile("/proc/" + std::to_string(pid) + "/cmdline", cmdline);
+}
+
 void FakeCudaNode::AddLibcudaOnlyProcess(pid_t pid, pid_t ppid) {
   AddProcess(pid, ppid, /*cuda=*/false);
   tree_.AddFile("/proc/" + std::to_string(pid) + "/maps", MapsText(true));
@@ -155,6 +161,10 @@ void FakeCudaNode::InjectHang(std::string_view action, pid_t pid) {
 void FakeCudaNode::UseOldDriver() { WriteFile(state_dir_ + "/old-driver", ""); }
 
 void FakeCudaNode::SetDelayMs(int ms) { WriteFile(state_dir_ + "/delay-ms", std::to_string(ms)); }
+
+void FakeCudaNode::SetDelayMs(pid_t pid, int ms) {
+  WriteFile(state_dir_ + "/delay-ms." + std::to_string(pid), std::to_string(ms));
+}
 
 void FakeCudaNode::SetBarrier(std::string_view action, int n) {
   WriteFile(state_dir_ + "/barrier." + std::string(action), std::to_string(n));

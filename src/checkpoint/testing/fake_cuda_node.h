@@ -59,6 +59,9 @@ class FakeCudaNode {
   // Makes real process `pid` visible under the tree's /proc (a symlink the
   // kernel follows; only PrefixHostReader, which lets it, sees through).
   void LinkRealProcess(pid_t pid);
+  // Makes real process `pid` show under the tree's /proc with `argv` as its
+  // cmdline (what the host shows of a tool call a test started).
+  void AddCommandLine(pid_t pid, const std::vector<std::string>& argv);
   // Maps libcuda but unknown to the tool (loaded it, never made a context).
   void AddLibcudaOnlyProcess(pid_t pid, pid_t ppid);
 
@@ -73,6 +76,8 @@ class FakeCudaNode {
   void UseOldDriver();
   // Every action sleeps `ms` first.
   void SetDelayMs(int ms);
+  // The same for the calls on `pid` only.
+  void SetDelayMs(pid_t pid, int ms);
   // `action` proceeds only once `n` calls of it have started: it succeeds
   // only when they run in parallel.
   void SetBarrier(std::string_view action, int n);
