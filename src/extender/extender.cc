@@ -196,7 +196,7 @@ ExtenderFilterResult Extender::Filter(const ExtenderArgs& args) {
   }
   std::unique_lock<std::mutex> admission(admission_mu_, std::defer_lock);
   if (queues_.active()) admission.lock();
-  Gate gate = GateFilter(args, *demand, *names);
+  Gate gate = GateFilter(args, *demand, *names, admission);
   if (gate.answer) return *std::move(gate.answer);
   std::vector<int> candidates = model_->Usable(*names, result.failed_nodes);
   absl::StatusOr<Placed> placed =

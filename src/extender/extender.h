@@ -133,8 +133,12 @@ class Extender {
     std::optional<gang::GroupKey> group;
   };
   // Applies the group and queue rules to a GPU pod (extender_gang.cc).
+  // `admission` is admission_mu_, held on entry when queues are active; a
+  // gang takes it in any case, since planning checks the bind barrier's
+  // room before it fills it.
   Gate GateFilter(const ExtenderArgs& args, const PodDemand& demand,
-                  const std::vector<std::string>& names);
+                  const std::vector<std::string>& names,
+                  std::unique_lock<std::mutex>& admission);
   // A member of a group of minMember > 1; nullopt when the group runs and
   // the member is placed alone.
   std::optional<ExtenderFilterResult> FilterGang(
@@ -226,8 +230,9 @@ class Extender {
   QueueGate queues_;
   // Held from a pod's queue check to the grant it admits while queues are
   // enforced, so that two pods of a capped queue cannot both pass on the
-  // same usage. kube-scheduler filters one pod at a time, so this costs
-  // little.
+  // same usage, and through a gang member's filter, so that two groups
+  // cannot both fill the bind barrier's last room. kube-scheduler filters
+  // one pod at a time, so this costs little.
   std::mutex admission_mu_;
   SteadyNow steady_now_;
   UnixNow unix_now_;

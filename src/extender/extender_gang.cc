@@ -96,7 +96,8 @@ bool Extender::IsNewGroup(const std::optional<gang::GroupKey>& group) const {
 
 Extender::Gate Extender::GateFilter(const ExtenderArgs& args,
                                     const PodDemand& demand,
-                                    const std::vector<std::string>& names) {
+                                    const std::vector<std::string>& names,
+                                    std::unique_lock<std::mutex>& admission) {
   Gate gate;
   absl::StatusOr<gang::PodMembership> membership =
       gang::ReadPodMembership(args.pod);
@@ -119,6 +120,8 @@ Extender::Gate Extender::GateFilter(const ExtenderArgs& args,
     if (!spec->queue.empty()) gate.queue = spec->queue;
     if (gate.queue.empty()) gate.queue = std::string(kDefaultQueue);
     if (spec->min_member > 1) {
+      // Two groups planned at once would each see the barrier's room.
+      if (!admission.owns_lock()) admission.lock();
       gate.answer = FilterGang(args, demand, *spec, gate.queue, names);
       if (gate.answer) return gate;
     }

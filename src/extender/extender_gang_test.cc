@@ -31,6 +31,7 @@ class ExtenderGangTest : public ::testing::Test {
     options.gang_timeout = std::chrono::seconds(30);
     options.gang_backoff_initial = std::chrono::seconds(2);
     options.gang_backoff_max = std::chrono::seconds(16);
+    options.barrier_capacity = barrier_capacity_;
     ASSERT_OK_AND_ASSIGN(extender_, Extender::Create(options, &model_, &api_,
                                                      &metrics_, &registry_));
     extender_->SetClocksForTest(
@@ -139,6 +140,7 @@ class ExtenderGangTest : public ::testing::Test {
   std::unique_ptr<Extender> extender_;
   std::vector<std::string> names_;
   std::atomic<int64_t> now_s_{1000};
+  int barrier_capacity_ = 96;
 };
 
 TEST_F(ExtenderGangTest, FirstMemberPlansTheWholeGangOnOneNodeWhenItFits) {
@@ -285,6 +287,50 @@ TEST_F(ExtenderGangTest, TwoGangsThatFitOnlyAloneRunOneAfterTheOther) {
   EXPECT_EQ(UsedMilli(), 0);
   EXPECT_EQ(Filter(b[0]).node_names->size(), 1u);
   EXPECT_EQ(UsedMilli(), 16000);
+}
+
+TEST_F(ExtenderGangTest, AGangWaitsWhileTheBarrierIsFull) {
+  barrier_capacity_ = 4;
+  Make();
+  AddNodes(2, 8);
+  std::vector<nlohmann::json> a = CreateGang("a", 4, 1);
+  std::vector<nlohmann::json> b = CreateGang("b", 2, 1);
+  ASSERT_TRUE(Filter(a[0]).node_names.has_value());
+  ExtenderFilterResult refused = Filter(b[0]);
+  EXPECT_TRUE(!refused.node_names || refused.node_names->empty());
+  EXPECT_THAT(AnyReason(refused), HasSubstr("wait at the bind barrier (at most 4)"));
+}
+
+TEST_F(ExtenderGangTest, GangsPlannedAtOnceNeverOverfillTheBarrier) {
+  // Without queues nothing else orders two groups' planning: each must
+  // see the room the other took.
+  barrier_capacity_ = 4;
+  Make();
+  AddNodes(4, 8);
+  constexpr int kGangs = 8;
+  for (int round = 0; round < 10; ++round) {
+    std::vector<std::vector<nlohmann::json>> gangs;
+    for (int g = 0; g < kGangs; ++g) {
+      gangs.push_back(CreateGang("r" + std::to_string(round) + "g" + std::to_string(g), 4, 1));
+    }
+    std::atomic<int> ready{0};
+    std::vector<std::future<bool>> planned;
+    for (int g = 0; g < kGangs; ++g) {
+      planned.push_back(std::async(std::launch::async, [&, g] {
+        ready.fetch_add(1);
+        while (ready.load() < kGangs) std::this_thread::yield();
+        ExtenderFilterResult result = Filter(gangs[g][0]);
+        return result.node_names.has_value() && !result.node_names->empty();
+      }));
+    }
+    int count = 0;
+    for (auto& p : planned) count += p.get();
+    ASSERT_EQ(count, 1) << "round " << round;
+    // Give the plan up so that the next round starts empty.
+    now_s_ += 60;
+    extender_->ReleaseExpired();
+    ASSERT_EQ(UsedMilli(), 0) << "round " << round;
+  }
 }
 
 TEST_F(ExtenderGangTest, MemberExcludedFromItsPlannedNodeGivesThePlanUp) {
