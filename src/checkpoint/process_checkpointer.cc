@@ -42,6 +42,31 @@ std::vector<ProcessReport> MergeReports(std::vector<ProcessReport> reports,
   return reports;
 }
 
+// Why tool calls still running keep a resume from acting (the outcome is
+// not clear()).
+absl::Status NotResumable(const StaleCallsOutcome& calls) {
+  auto named = [](const ToolCall& call) {
+    return absl::StrCat("cuda-checkpoint call ", call.pid, " (", call.command, ")");
+  };
+  std::string why;
+  if (!calls.owned.empty()) {
+    const ToolCall& call = calls.owned.front();
+    why = absl::StrCat(named(call), " of a gpulet or criu that still runs (pid ", call.parent,
+                       ") acts on pid ", call.target, "; run the resume once it has ended");
+  } else if (!calls.busy.empty()) {
+    const ToolCall& call = calls.busy.front();
+    why = absl::StrCat(named(call), ", left by an earlier run, still runs after the timeout; ",
+                       "it may be copying GPU memory: run the resume again once it has ended, "
+                       "or kill it if it is stuck");
+  } else {
+    const ToolCall& call = calls.left.front();
+    why = absl::StrCat(named(call),
+                       ", left by an earlier run, does not end even after SIGKILL; run the "
+                       "resume again once it has ended");
+  }
+  return absl::UnavailableError(absl::StrCat(why, "; nothing was resumed"));
+}
+
 // How long a stale tool call killed before a resume may take to go.
 constexpr std::chrono::milliseconds kStaleCallGrace{2000};
 
@@ -135,16 +160,10 @@ absl::StatusOr<std::vector<ProcessReport>> ProcessCheckpointer::Suspend(
 
 absl::StatusOr<std::vector<ProcessReport>> ProcessCheckpointer::Resume(
     const std::vector<pid_t>& pids, StaleCallsOutcome* stale) {
-  StaleCallsOutcome calls =
-      StaleToolCalls(*reader_).Stop(pids, ToMillis(options_.lock_timeout), kStaleCallGrace);
+  StaleCallsOutcome calls = StaleToolCalls(*reader_, tool_.path())
+                                .Stop(pids, ToMillis(options_.lock_timeout), kStaleCallGrace);
   if (stale != nullptr) *stale = calls;
-  if (!calls.left.empty()) {
-    const ToolCall& stuck = calls.left.front();
-    return absl::UnavailableError(absl::StrCat(
-        "cuda-checkpoint call ", stuck.pid, " (", stuck.command,
-        ") left by an earlier run does not end even after SIGKILL; nothing was resumed, "
-        "run the resume again once it has ended"));
-  }
+  if (!calls.clear()) return NotResumable(calls);
   std::vector<DiscoveredProcess> found =
       DiscoverCudaProcesses(*reader_, tool_, pids, options_.parallelism);
   ProcessGroup group(tool_, options_.parallelism);

@@ -105,10 +105,11 @@ class ProcessCheckpointer {
   // is returned after all were attempted.
   //
   // First, cuda-checkpoint calls still running on `pids` (left by a
-  // suspend that was killed) are waited for up to the lock timeout, then
-  // killed (StaleToolCalls); what happened to them goes to `*stale` when
-  // given. Unavailable, with nothing changed, when one does not end even
-  // then.
+  // suspend that was killed) are waited for up to the lock timeout, and
+  // the locks and queries among them killed (StaleToolCalls); what happened
+  // to them goes to `*stale` when given. Unavailable, with nothing changed,
+  // when a checkpoint or restore still runs, a call outlives SIGKILL, or a
+  // call belongs to a gpulet or criu that still runs.
   absl::StatusOr<std::vector<ProcessReport>> Resume(const std::vector<pid_t>& pids,
                                                     StaleCallsOutcome* stale = nullptr);
 

@@ -6,9 +6,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "base/status_matchers.h"
+#include "absl/strings/str_cat.h"
+#include "checkpoint/proc_files.h"
 #include "checkpoint/testing/fake_cuda_node.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -30,36 +35,67 @@ absl::StatusOr<std::unique_ptr<ProcessCheckpointer>> Open(const FakeCudaNode& no
   return ProcessCheckpointer::Create(options, Environment::FromMap({{"PATH", "/usr/local/bin"}}));
 }
 
-// A cuda-checkpoint call left running by a suspend that was killed: the
-// fake tool in a process of its own, on `node`'s state, shown in the
-// node's /proc. A thread reaps it, as init reaps an orphan.
-class LeftToolCall {
+// The parent pid in real process `pid`'s stat, or 0.
+pid_t RealParentOf(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return ParseStatParentPid(stat).value_or(0);
+}
+
+// A cuda-checkpoint call of an earlier run: the fake tool in a process of
+// its own, on `node`'s state, shown in the node's /proc. Its parent is this
+// test (a killed run's orphan looks the same to gpulet: its parent is no
+// gpulet), or, given `owner`, a live shell named so.
+class ToolCallProcess {
  public:
-  LeftToolCall(FakeCudaNode& node, const std::vector<std::string>& args) {
+  ToolCallProcess(FakeCudaNode& node, const std::vector<std::string>& args,
+                  const std::string& owner = "") {
+    std::string command = FAKE_CUDA_CHECKPOINT;
+    for (const std::string& arg : args) command += " " + arg;
     std::vector<std::string> argv = {FAKE_CUDA_CHECKPOINT};
     argv.insert(argv.end(), args.begin(), args.end());
+    if (!owner.empty()) {
+      // The named shell waits for the call, as gpulet would.
+      argv = {"/bin/bash", "-c", "exec -a " + owner + " /bin/bash -c '" + command + "; exit'"};
+    }
     std::vector<char*> raw;
     for (std::string& arg : argv) raw.push_back(arg.data());
     raw.push_back(nullptr);
     std::string dir = "FAKE_CUDA_CHECKPOINT_DIR=" + node.state_dir();
     char* env[] = {dir.data(), nullptr};
-    EXPECT_EQ(posix_spawn(&pid_, raw[0], nullptr, nullptr, raw.data(), env), 0);
-    node.AddCommandLine(pid_, argv);
+    EXPECT_EQ(posix_spawn(&spawned_, raw[0], nullptr, nullptr, raw.data(), env), 0);
     reaper_ = std::thread([this] {
       int status = 0;
-      waitpid(pid_, &status, 0);
+      waitpid(spawned_, &status, 0);
       ended_ = true;
     });
+    call_ = spawned_;
+    if (!owner.empty()) {
+      // The call is the shell's child.
+      for (int i = 0; i < 1000 && call_ == spawned_; ++i) {
+        for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+          pid_t pid = std::atoi(entry.path().filename().c_str());
+          if (pid > 0 && RealParentOf(pid) == spawned_) call_ = pid;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      node.MirrorRealProcess(spawned_);
+    }
+    node.MirrorRealProcess(call_);
   }
-  ~LeftToolCall() {
-    if (!ended_) kill(pid_, SIGKILL);
+  ~ToolCallProcess() {
+    kill(call_, SIGKILL);
+    kill(spawned_, SIGKILL);
     reaper_.join();
   }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return call_; }
+  pid_t owner() const { return spawned_; }
+  // Whether the call's process ended (only for a call without an owner).
   bool ended() const { return ended_; }
 
  private:
-  pid_t pid_ = -1;
+  pid_t spawned_ = -1;
+  pid_t call_ = -1;
   std::atomic<bool> ended_{false};
   std::thread reaper_;
 };
@@ -316,23 +352,46 @@ TEST(ProcessCheckpointerTest, MalformedToolOutputIsAnError) {
   EXPECT_THAT(checkpointer->Suspend({10}).status(), StatusIs(absl::StatusCode::kInternal));
 }
 
-TEST(ProcessCheckpointerTest, ResumeKillsACallLeftHangingByAKilledSuspend) {
+TEST(ProcessCheckpointerTest, ResumeKillsALockLeftHangingByAKilledSuspend) {
   FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
-  node.AddProcess(10, 1, true, CudaState::kLocked);
+  node.AddProcess(10, 1, true, CudaState::kRunning);
   node.AddProcess(11, 1, true, CudaState::kCheckpointed);
-  node.InjectHang("checkpoint", 10);
-  LeftToolCall call(node, {"--action", "checkpoint", "--pid", "10"});
-  ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action checkpoint --pid 10") == 1; }));
+  node.InjectHang("lock", 10);
+  ToolCallProcess call(node, {"--action", "lock", "--pid", "10"});
+  ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action lock --pid 10") == 1; }));
   ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
   StaleCallsOutcome stale;
   ASSERT_OK(checkpointer->Resume({10, 11}, &stale).status());
   ASSERT_EQ(stale.killed.size(), 1u);
   EXPECT_EQ(stale.killed[0].pid, call.pid());
-  EXPECT_THAT(stale.killed[0].command, HasSubstr("--action checkpoint --pid 10"));
+  EXPECT_EQ(stale.killed[0].action, "lock");
+  EXPECT_THAT(stale.killed[0].command, HasSubstr("--action lock --pid 10"));
   EXPECT_TRUE(stale.ended.empty());
   EXPECT_TRUE(call.ended());
   EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
   EXPECT_EQ(node.StateOf(11), CudaState::kRunning);
+}
+
+TEST(ProcessCheckpointerTest, ResumeRefusesWhileACheckpointLeftByAKilledSuspendRuns) {
+  // It may be copying GPU memory: killing it could leave the process
+  // half-checkpointed, so the operator is told which call it is.
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true, CudaState::kLocked);
+  node.AddProcess(11, 1, true, CudaState::kCheckpointed);
+  node.InjectHang("checkpoint", 10);
+  ToolCallProcess call(node, {"--action", "checkpoint", "--pid", "10"});
+  ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action checkpoint --pid 10") == 1; }));
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  StaleCallsOutcome stale;
+  EXPECT_THAT(checkpointer->Resume({10, 11}, &stale).status(),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       AllOf(HasSubstr(absl::StrCat("cuda-checkpoint call ", call.pid())),
+                             HasSubstr("may be copying GPU memory"),
+                             HasSubstr("nothing was resumed"))));
+  ASSERT_EQ(stale.busy.size(), 1u);
+  EXPECT_FALSE(call.ended());
+  EXPECT_EQ(node.StateOf(10), CudaState::kLocked);
+  EXPECT_EQ(node.StateOf(11), CudaState::kCheckpointed);
 }
 
 TEST(ProcessCheckpointerTest, ResumeWaitsForACallLeftByAKilledSuspendToEnd) {
@@ -341,14 +400,13 @@ TEST(ProcessCheckpointerTest, ResumeWaitsForACallLeftByAKilledSuspendToEnd) {
   FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
   node.AddProcess(10, 1, true, CudaState::kLocked);
   node.SetDelayMs(10, 400);
-  LeftToolCall call(node, {"--action", "checkpoint", "--pid", "10"});
+  ToolCallProcess call(node, {"--action", "checkpoint", "--pid", "10"});
   ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action checkpoint --pid 10") == 1; }));
   CheckpointerOptions options;
   options.host_root = node.prefix();
   options.lock_timeout = absl::Seconds(20);
   ASSERT_OK_AND_ASSIGN(auto checkpointer, ProcessCheckpointer::Create(
                                               options, Environment::FromMap({{"PATH", "/"}})));
-  node.SetDelayMs(10, 0);  // the resume's own calls
   StaleCallsOutcome stale;
   ASSERT_OK(checkpointer->Resume({10}, &stale).status());
   ASSERT_EQ(stale.ended.size(), 1u);
@@ -357,12 +415,28 @@ TEST(ProcessCheckpointerTest, ResumeWaitsForACallLeftByAKilledSuspendToEnd) {
   EXPECT_EQ(node.StateOf(10), CudaState::kRunning);
 }
 
+TEST(ProcessCheckpointerTest, ResumeLeavesTheCallsOfARunThatStillGoesAlone) {
+  FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
+  node.AddProcess(10, 1, true, CudaState::kRunning);
+  node.InjectHang("lock", 10);
+  ToolCallProcess call(node, {"--action", "lock", "--pid", "10"}, "gpulet");
+  ASSERT_NE(call.pid(), call.owner());
+  ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
+  StaleCallsOutcome stale;
+  EXPECT_THAT(checkpointer->Resume({10}, &stale).status(),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       AllOf(HasSubstr("of a gpulet or criu that still runs"),
+                             HasSubstr(absl::StrCat("(pid ", call.owner(), ")")))));
+  ASSERT_EQ(stale.owned.size(), 1u);
+  EXPECT_EQ(kill(call.pid(), 0), 0);  // not killed
+}
+
 TEST(ProcessCheckpointerTest, ResumeLeavesCallsOnOtherProcessesAlone) {
   FakeCudaNode node(NodeLayout::kStandard, FAKE_CUDA_CHECKPOINT);
   node.AddProcess(10, 1, true, CudaState::kCheckpointed);
   node.AddProcess(20, 1, true, CudaState::kLocked);
   node.InjectHang("checkpoint", 20);
-  LeftToolCall call(node, {"--action", "checkpoint", "--pid", "20"});
+  ToolCallProcess call(node, {"--action", "checkpoint", "--pid", "20"});
   ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action checkpoint --pid 20") == 1; }));
   ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
   StaleCallsOutcome stale;

@@ -8,6 +8,8 @@
 #include <optional>
 #include <thread>
 
+#include "checkpoint/proc_files.h"
+
 namespace gpulet::checkpoint {
 namespace {
 
@@ -32,28 +34,48 @@ std::vector<std::string_view> SplitArgv(std::string_view cmdline) {
   return argv;
 }
 
+std::string_view BaseName(std::string_view path) {
+  if (size_t slash = path.rfind('/'); slash != std::string_view::npos) {
+    path.remove_prefix(slash + 1);
+  }
+  return path;
+}
+
+bool Contains(const std::vector<ToolCall>& calls, const ToolCall& call) {
+  return std::any_of(calls.begin(), calls.end(),
+                     [&](const ToolCall& c) { return c.pid == call.pid; });
+}
+
+std::string ProcFile(pid_t pid, std::string_view name) {
+  return "/proc/" + std::to_string(pid) + "/" + std::string(name);
+}
+
 }  // namespace
 
-std::optional<ToolCall> ParseToolCall(pid_t pid, std::string_view cmdline) {
+std::optional<ToolCall> ParseToolCall(pid_t pid, std::string_view cmdline,
+                                      std::string_view tool_name) {
   std::vector<std::string_view> argv = SplitArgv(cmdline);
   if (argv.empty()) return std::nullopt;
-  std::string_view program = argv[0];
-  if (size_t slash = program.rfind('/'); slash != std::string_view::npos) {
-    program.remove_prefix(slash + 1);
-  }
-  if (program != kToolName) return std::nullopt;
+  const std::string_view program = BaseName(argv[0]);
+  if (program != kToolName && program != tool_name) return std::nullopt;
   ToolCall call;
   call.pid = pid;
   for (size_t i = 0; i < argv.size(); ++i) {
     if (!call.command.empty()) call.command += ' ';
     call.command += argv[i];
-    if (argv[i] == "--pid" && i + 1 < argv.size()) {
+    if (i + 1 >= argv.size()) continue;
+    if (argv[i] == "--pid") {
       if (std::optional<pid_t> target = ParsePid(argv[i + 1])) call.target = *target;
+    } else if (argv[i] == "--action") {
+      call.action = std::string(argv[i + 1]);
     }
   }
   if (call.target == 0) return std::nullopt;
   return call;
 }
+
+StaleToolCalls::StaleToolCalls(const HostReader& reader, std::string_view tool_path)
+    : reader_(reader), tool_name_(BaseName(tool_path)) {}
 
 std::vector<ToolCall> StaleToolCalls::Find(const std::vector<pid_t>& targets) const {
   std::vector<ToolCall> calls;
@@ -63,27 +85,38 @@ std::vector<ToolCall> StaleToolCalls::Find(const std::vector<pid_t>& targets) co
     std::optional<pid_t> pid = ParsePid(entry);
     if (!pid) continue;
     std::string cmdline;
-    if (!reader_.ReadFile("/proc/" + entry + "/cmdline", &cmdline).ok()) continue;
-    std::optional<ToolCall> call = ParseToolCall(*pid, cmdline);
-    if (!call) continue;
-    for (pid_t target : targets) {
-      if (call->target != target) continue;
-      calls.push_back(*std::move(call));
-      break;
+    if (!reader_.ReadFile(ProcFile(*pid, "cmdline"), &cmdline).ok()) continue;
+    std::optional<ToolCall> call = ParseToolCall(*pid, cmdline, tool_name_);
+    if (!call || std::find(targets.begin(), targets.end(), call->target) == targets.end()) {
+      continue;
     }
+    std::string stat;
+    if (reader_.ReadFile(ProcFile(*pid, "stat"), &stat).ok()) {
+      call->parent = ParseStatParentPid(stat).value_or(0);
+    }
+    calls.push_back(*std::move(call));
   }
   std::sort(calls.begin(), calls.end(),
             [](const ToolCall& a, const ToolCall& b) { return a.pid < b.pid; });
   return calls;
 }
 
+bool StaleToolCalls::OwnedByALiveRun(const ToolCall& call) const {
+  // An orphan's parent is init or a subreaper (a container shim).
+  if (call.parent <= 1 || (kill(call.parent, 0) != 0 && errno == ESRCH)) return false;
+  std::string cmdline;
+  if (!reader_.ReadFile(ProcFile(call.parent, "cmdline"), &cmdline).ok()) return false;
+  std::vector<std::string_view> argv = SplitArgv(cmdline);
+  if (argv.empty()) return false;
+  const std::string_view program = BaseName(argv[0]);
+  return program == "gpulet" || program == "criu";
+}
+
 bool StaleToolCalls::Running(const ToolCall& call) const {
   if (kill(call.pid, 0) != 0 && errno == ESRCH) return false;
   std::string cmdline;
-  if (!reader_.ReadFile("/proc/" + std::to_string(call.pid) + "/cmdline", &cmdline).ok()) {
-    return false;
-  }
-  std::optional<ToolCall> now = ParseToolCall(call.pid, cmdline);
+  if (!reader_.ReadFile(ProcFile(call.pid, "cmdline"), &cmdline).ok()) return false;
+  std::optional<ToolCall> now = ParseToolCall(call.pid, cmdline, tool_name_);
   return now && now->target == call.target;
 }
 
@@ -102,19 +135,25 @@ StaleCallsOutcome StaleToolCalls::Stop(const std::vector<pid_t>& targets,
                                        std::chrono::milliseconds grace) const {
   StaleCallsOutcome outcome;
   std::vector<ToolCall> found = Find(targets);
-  if (found.empty()) return outcome;
-  std::vector<ToolCall> running = WaitForEnd(found, wait);
   for (const ToolCall& call : found) {
-    bool still = std::any_of(running.begin(), running.end(),
-                             [&](const ToolCall& r) { return r.pid == call.pid; });
-    if (!still) outcome.ended.push_back(call);
+    if (OwnedByALiveRun(call)) outcome.owned.push_back(call);
   }
-  for (const ToolCall& call : running) kill(call.pid, SIGKILL);
-  outcome.left = WaitForEnd(running, grace);
-  for (const ToolCall& call : running) {
-    bool left = std::any_of(outcome.left.begin(), outcome.left.end(),
-                            [&](const ToolCall& l) { return l.pid == call.pid; });
-    if (!left) outcome.killed.push_back(call);
+  if (found.empty() || !outcome.owned.empty()) return outcome;
+  std::vector<ToolCall> running = WaitForEnd(found, wait);
+  std::vector<ToolCall> to_kill;
+  for (const ToolCall& call : found) {
+    if (!Contains(running, call)) {
+      outcome.ended.push_back(call);
+    } else if (call.action == "checkpoint" || call.action == "restore") {
+      outcome.busy.push_back(call);
+    } else {
+      to_kill.push_back(call);
+    }
+  }
+  for (const ToolCall& call : to_kill) kill(call.pid, SIGKILL);
+  outcome.left = WaitForEnd(to_kill, grace);
+  for (const ToolCall& call : to_kill) {
+    if (!Contains(outcome.left, call)) outcome.killed.push_back(call);
   }
   return outcome;
 }

@@ -19,12 +19,19 @@ TEST(ParseToolCallTest, ACallByPathOrNameWithItsTarget) {
   ASSERT_TRUE(call.has_value());
   EXPECT_EQ(call->pid, 77);
   EXPECT_EQ(call->target, 1050);
+  EXPECT_EQ(call->action, "checkpoint");
   EXPECT_EQ(call->command, "/usr/bin/cuda-checkpoint --action checkpoint --pid 1050");
   // Without the trailing NUL (a cmdline rewritten by the process).
   constexpr char kUnterminated[] = "cuda-checkpoint\0--pid\0" "9";
   call = ParseToolCall(78, std::string_view(kUnterminated, sizeof(kUnterminated) - 1));
   ASSERT_TRUE(call.has_value());
   EXPECT_EQ(call->target, 9);
+  EXPECT_EQ(call->action, "");  // a query
+  // The tool gpulet runs may have another name.
+  call = ParseToolCall(79, Cmdline({"/opt/cuda-checkpoint-r570", "--pid", "3"}),
+                       "cuda-checkpoint-r570");
+  ASSERT_TRUE(call.has_value());
+  EXPECT_EQ(call->target, 3);
 }
 
 TEST(ParseToolCallTest, AnythingElseIsNoCall) {

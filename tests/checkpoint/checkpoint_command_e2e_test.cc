@@ -242,12 +242,36 @@ TEST_F(CheckpointCommandTest, KilledMidSuspendLeavesNothingLockedOnceResumed) {
   node_.MirrorRealProcess(left[0]);
   EXPECT_EQ(node_.State(1050), "locked");
 
-  // The resume stops the call left behind first.
+  // The call left behind may be copying GPU memory: the resume names it
+  // and changes nothing.
+  GpuletRun refused = node_.Run("resume --timeout 300ms --container " + kTrainer);
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("cuda-checkpoint call " + std::to_string(left[0])));
+  EXPECT_THAT(refused.err, HasSubstr("may be copying GPU memory"));
+  EXPECT_EQ(CountState("checkpointed"), kCudaProcesses - 1);
+
+  // Once the operator has killed it, the resume returns every process.
+  ASSERT_EQ(kill(left[0], SIGKILL), 0);
+  GpuletRun resume = node_.Run("resume --timeout 300ms --container " + kTrainer);
+  ASSERT_EQ(resume.exit_code, 0) << resume.err;
+  EXPECT_EQ(CountState("running"), kCudaProcesses);
+}
+
+TEST_F(CheckpointCommandTest, ResumeKillsALockAKilledSuspendLeftHanging) {
+  node_.Inject("hang.lock.1050");
+  pid_t gpulet = Start("suspend --timeout 1h --container " + kTrainer);
+  ASSERT_TRUE(WaitFor([&] { return CountState("locked") == kCudaProcesses - 1; }));
+  ASSERT_EQ(kill(-gpulet, SIGKILL), 0);
+  EXPECT_EQ(Wait(gpulet), -SIGKILL);
+  std::vector<pid_t> left = ToolCallsOn(node_, 1050);
+  ASSERT_EQ(left.size(), 1u);
+  node_.MirrorRealProcess(left[0]);
+
   GpuletRun resume = node_.Run("resume --timeout 300ms --container " + kTrainer);
   ASSERT_EQ(resume.exit_code, 0) << resume.err;
   EXPECT_THAT(resume.err, HasSubstr("killed cuda-checkpoint call " + std::to_string(left[0]) +
                                     " left by an earlier run"));
-  EXPECT_THAT(resume.err, HasSubstr("--action checkpoint --pid 1050)"));
+  EXPECT_THAT(resume.err, HasSubstr("--action lock --pid 1050"));
   EXPECT_EQ(CountState("running"), kCudaProcesses);
   EXPECT_TRUE(ToolCallsOn(node_, 1050).empty());
 }

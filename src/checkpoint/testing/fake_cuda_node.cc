@@ -3,10 +3,12 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "hostfs/testing/node_layouts.h"
 
@@ -127,10 +129,16 @@ void FakeCudaNode::LinkRealProcess(pid_t pid) {
   tree_.AddSymlink("/proc/" + std::to_string(pid), "/proc/" + std::to_string(pid));
 }
 
-void FakeCudaNode::AddCommandLine(pid_t pid, const std::vector<std::string>& argv) {
-  std::string cmdline;
-  for (const std::string& arg : argv) cmdline += arg + std::string(1, '\0');
-  tree_.AddFile("/proc/" + std::to_string(pid) + "/cmdline", cmdline);
+void FakeCudaNode::MirrorRealProcess(pid_t pid) {
+  const std::string dir = "/proc/" + std::to_string(pid);
+  // Just after posix_spawn() a child's cmdline still reads empty.
+  std::string cmdline = Slurp(dir + "/cmdline");
+  for (int i = 0; i < 500 && cmdline.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    cmdline = Slurp(dir + "/cmdline");
+  }
+  tree_.AddFile(dir + "/cmdline", cmdline);
+  tree_.AddFile(dir + "/stat", Slurp(dir + "/stat"));
 }
 
 void FakeCudaNode::AddLibcudaOnlyProcess(pid_t pid, pid_t ppid) {

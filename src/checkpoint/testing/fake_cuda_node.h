@@ -59,9 +59,9 @@ class FakeCudaNode {
   // Makes real process `pid` visible under the tree's /proc (a symlink the
   // kernel follows; only PrefixHostReader, which lets it, sees through).
   void LinkRealProcess(pid_t pid);
-  // Makes real process `pid` show under the tree's /proc with `argv` as its
-  // cmdline (what the host shows of a tool call a test started).
-  void AddCommandLine(pid_t pid, const std::vector<std::string>& argv);
+  // Copies real process `pid`'s cmdline and stat under the tree's /proc
+  // (what the host shows of a tool call a test started, and its parent).
+  void MirrorRealProcess(pid_t pid);
   // Maps libcuda but unknown to the tool (loaded it, never made a context).
   void AddLibcudaOnlyProcess(pid_t pid, pid_t ppid);
 
