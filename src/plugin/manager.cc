@@ -279,7 +279,16 @@ bool Manager::StartServer(Entry& entry) {
 
 void Manager::RegisterPending() {
   bool failed = false;
-  for (auto& [name, entry] : entries_) {
+  // The pass starts after the resource the kubelet left unanswered last,
+  // so that one resource it never answers cannot keep the others out.
+  std::vector<std::map<std::string, Entry>::iterator> order;
+  auto after = entries_.upper_bound(unanswered_);
+  for (auto it = after; it != entries_.end(); ++it) order.push_back(it);
+  for (auto it = entries_.begin(); it != after; ++it) order.push_back(it);
+  unanswered_.clear();
+  for (auto it : order) {
+    const std::string& name = it->first;
+    Entry& entry = it->second;
     if (entry.registered) continue;
     // A socket gone unseen (its directory made again, or events lost) is
     // served again: the kubelet cannot dial a path that is not there.
@@ -298,7 +307,10 @@ void Manager::RegisterPending() {
       failed = true;
       // No kubelet, or one that did not answer in time: the others would
       // wait as long, each, on the thread that applies health changes.
-      if (s.code() == absl::StatusCode::kUnavailable) break;
+      if (s.code() == absl::StatusCode::kUnavailable) {
+        unanswered_ = name;
+        break;
+      }
       continue;
     }
     spdlog::info("Registered {} with the kubelet", name);

@@ -156,6 +156,8 @@ class Manager {
   std::unique_ptr<SocketDirWatcher> watcher_;
   bool watch_failed_ = false;
   std::map<std::string, Entry> entries_;  // by resource name
+  // The resource whose registration the kubelet last left unanswered.
+  std::string unanswered_;
   std::optional<Clock::time_point> retry_at_;
   bool rebuild_pending_ = false;  // the last Build() failed
   std::chrono::milliseconds retry_delay_;

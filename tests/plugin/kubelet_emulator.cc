@@ -29,10 +29,13 @@ class KubeletEmulator::Service final : public v1beta1::Registration::Service {
     attempts_.push_back(request->resource_name());
     changed_.notify_all();
     // A hung kubelet: the call ends when the caller gives up.
-    while (hang_ && !context->IsCancelled()) {
+    auto hangs = [&] {
+      return hang_ && (hang_only_.empty() || hang_only_ == request->resource_name());
+    };
+    while (hangs() && !context->IsCancelled()) {
       changed_.wait_for(lock, std::chrono::milliseconds(10));
     }
-    if (hang_) return grpc::Status(grpc::StatusCode::CANCELLED, "caller gave up");
+    if (hangs()) return grpc::Status(grpc::StatusCode::CANCELLED, "caller gave up");
     if (fail_code_ != grpc::StatusCode::OK) {
       return grpc::Status(fail_code_, "registration refused by the emulator");
     }
@@ -47,6 +50,7 @@ class KubeletEmulator::Service final : public v1beta1::Registration::Service {
   grpc::StatusCode fail_code_ ABSL_GUARDED_BY(mu_) = grpc::StatusCode::OK;
   std::vector<std::string> attempts_ ABSL_GUARDED_BY(mu_);
   bool hang_ ABSL_GUARDED_BY(mu_) = false;
+  std::string hang_only_ ABSL_GUARDED_BY(mu_);  // empty: every resource
 };
 
 KubeletEmulator::KubeletEmulator(std::string dir)
@@ -91,9 +95,10 @@ void KubeletEmulator::FailRegistrations(grpc::StatusCode code) {
   service_->fail_code_ = code;
 }
 
-void KubeletEmulator::HangRegistrations(bool hang) {
+void KubeletEmulator::HangRegistrations(bool hang, std::string only_resource) {
   std::unique_lock<std::mutex> lock(service_->mu_);
   service_->hang_ = hang;
+  service_->hang_only_ = std::move(only_resource);
   service_->changed_.notify_all();
 }
 

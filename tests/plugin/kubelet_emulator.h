@@ -51,8 +51,8 @@ class KubeletEmulator {
   // Makes Register fail with `code` (OK: succeed again).
   void FailRegistrations(grpc::StatusCode code);
   // Makes Register answer nothing until the caller gives up (false: answer
-  // again).
-  void HangRegistrations(bool hang);
+  // again), for every resource or only `only_resource`.
+  void HangRegistrations(bool hang, std::string only_resource = "");
   // The resource name of every Register call received, answered or not.
   std::vector<std::string> Attempts() const;
   bool WaitForAttempts(size_t count, std::chrono::milliseconds timeout) const;

@@ -106,7 +106,7 @@ class ManagerTest : public ::testing::Test {
     ManagerOptions options;
     options.socket_dir = socket_dir;
     options.rescan_interval = std::chrono::milliseconds(0);
-    options.retry_min = std::chrono::milliseconds(20);
+    options.retry_min = retry_min_;
     options.stop_grace = std::chrono::milliseconds(500);
     options.on_stopped = [this] {
       // NVML would shut down here: every socket must already be gone.
@@ -145,6 +145,7 @@ class ManagerTest : public ::testing::Test {
   SocketDir dir_;
   std::unique_ptr<KubeletEmulator> kubelet_;
   std::chrono::milliseconds registration_timeout_{2000};
+  std::chrono::milliseconds retry_min_{20};
   ScriptedSource source_;
   std::unique_ptr<Manager> manager_;
   std::thread thread_;
@@ -291,10 +292,22 @@ TEST_F(ManagerTest, AHungKubeletCostsOneTimeoutPerPassNotOnePerResource) {
   // not answer must not hold it for a timeout per resource.
   kubelet_->HangRegistrations(true);
   registration_timeout_ = std::chrono::milliseconds(200);
+  retry_min_ = std::chrono::hours(1);  // one pass only
   StartManager();
-  ASSERT_TRUE(kubelet_->WaitForAttempts(2, kWait));
-  std::vector<std::string> attempts = kubelet_->Attempts();
-  EXPECT_EQ(attempts[0], attempts[1]) << "the pass went on to the next resource";
+  ASSERT_TRUE(kubelet_->WaitForAttempts(1, kWait));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(kubelet_->Attempts().size(), 1u) << "the pass went on to the next resource";
+  kubelet_->HangRegistrations(false);
+}
+
+TEST_F(ManagerTest, AResourceTheKubeletNeverAnswersKeepsNoOtherOut) {
+  // Passes start after the resource left unanswered, so the one after it
+  // gets its turn.
+  kubelet_->HangRegistrations(true, "nvidia.com/gpu");
+  registration_timeout_ = std::chrono::milliseconds(200);
+  StartManager();
+  ASSERT_TRUE(kubelet_->WaitForRegistrations(1, kWait));
+  EXPECT_EQ(kubelet_->Registrations()[0].resource_name(), "nvidia.com/mig-1g.10gb");
   kubelet_->HangRegistrations(false);
   ASSERT_TRUE(kubelet_->WaitForRegistrations(2, kWait));
 }
