@@ -56,8 +56,9 @@ void FillPci(const GpuProfile& g, nvmlPciInfo_t* pci, bool legacy) {
   }
 }
 
-nvmlReturn_t GetPci(nvmlDevice_t device, nvmlPciInfo_t* pci, bool legacy) {
-  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kAny);
+nvmlReturn_t GetPci(nvmlDevice_t device, nvmlPciInfo_t* pci, bool legacy,
+                    const char* function) {
+  GPULET_MOCK_DEVICE_CALL_AS(call, d, device, Accept::kAny, function);
   if (pci == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   FillPci(call.machine().GpuOf(d), pci, legacy);
   return NVML_SUCCESS;
@@ -206,17 +207,17 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMinorNumber(
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t device,
                                                         nvmlPciInfo_t* pci) {
-  return GetPci(device, pci, /*legacy=*/false);
+  return GetPci(device, pci, /*legacy=*/false, __func__);
 }
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetPciInfo_v2(nvmlDevice_t device,
                                                         nvmlPciInfo_t* pci) {
-  return GetPci(device, pci, /*legacy=*/false);
+  return GetPci(device, pci, /*legacy=*/false, __func__);
 }
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetPciInfo(nvmlDevice_t device,
                                                      nvmlPciInfo_t* pci) {
-  return GetPci(device, pci, /*legacy=*/true);
+  return GetPci(device, pci, /*legacy=*/true, __func__);
 }
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetNumaNodeId(nvmlDevice_t device,

@@ -22,8 +22,8 @@ unsigned long long SupportedTypes(const GpuProfile& g) {
 }
 
 nvmlReturn_t Wait(nvmlEventSet_t set, nvmlEventData_t* data,
-                  unsigned int timeoutms, bool legacy) {
-  GPULET_MOCK_CALL(call);
+                  unsigned int timeoutms, bool legacy, const char* function) {
+  GPULET_MOCK_CALL_AS(call, function);
   MockDriver& driver = call.driver();
   if (data == nullptr || !driver.events().IsLive(set)) {
     return NVML_ERROR_INVALID_ARGUMENT;
@@ -62,14 +62,14 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(
 GPULET_NVML_EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set,
                                                     nvmlEventData_t* data,
                                                     unsigned int timeoutms) {
-  return Wait(set, data, timeoutms, /*legacy=*/false);
+  return Wait(set, data, timeoutms, /*legacy=*/false, __func__);
 }
 
 // The v1 caller's nvmlEventData_t ends after eventData.
 GPULET_NVML_EXPORT nvmlReturn_t nvmlEventSetWait(nvmlEventSet_t set,
                                                  nvmlEventData_t* data,
                                                  unsigned int timeoutms) {
-  return Wait(set, data, timeoutms, /*legacy=*/true);
+  return Wait(set, data, timeoutms, /*legacy=*/true, __func__);
 }
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {

@@ -74,8 +74,8 @@ void FillGiProfile(const GpuInstanceProfileSpec& s, Info* info) {
 }
 
 nvmlReturn_t GiProfile(nvmlDevice_t device, unsigned int profile,
-                       const GpuInstanceProfileSpec** spec) {
-  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kGpu);
+                       const GpuInstanceProfileSpec** spec, const char* function) {
+  GPULET_MOCK_DEVICE_CALL_AS(call, d, device, Accept::kGpu, function);
   const auto& mig = call.machine().GpuOf(d).mig;
   if (!mig.capable) return NVML_ERROR_NOT_SUPPORTED;
   if (profile >= NVML_GPU_INSTANCE_PROFILE_COUNT) {
@@ -190,7 +190,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuInstanceProfileInfo(
     nvmlDevice_t device, unsigned int profile,
     nvmlGpuInstanceProfileInfo_t* info) {
   const GpuInstanceProfileSpec* spec = nullptr;
-  if (auto r = GiProfile(device, profile, &spec); r != NVML_SUCCESS) return r;
+  if (auto r = GiProfile(device, profile, &spec, __func__); r != NVML_SUCCESS) return r;
   if (info == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   FillGiProfile(*spec, info);
   return NVML_SUCCESS;
@@ -205,7 +205,7 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuInstanceProfileInfoV(
     return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
   }
   const GpuInstanceProfileSpec* spec = nullptr;
-  if (auto r = GiProfile(device, profile, &spec); r != NVML_SUCCESS) return r;
+  if (auto r = GiProfile(device, profile, &spec, __func__); r != NVML_SUCCESS) return r;
   if (info == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   FillGiProfile(*spec, info);
   std::string name = "MIG " + spec->name;

@@ -144,19 +144,25 @@ class MockDriver {
 // The prologue every exported entry point shares, so that each states only
 // what it answers. Both declare `call` (the held MockDriver::Call) in the
 // entry point's scope and return from it on failure:
-//   GPULET_MOCK_CALL(call): NVML_ERROR_UNINITIALIZED before nvmlInit.
+//   GPULET_MOCK_CALL(call): NVML_ERROR_UNINITIALIZED before nvmlInit, or
+//     what `fail` injected for the entry point.
 //   GPULET_MOCK_DEVICE_CALL(call, d, device, accept): also resolves handle
 //     `device` into `const nvmlDevice_st* d` under `accept`
 //     (MockDriver::Call::Device's errors).
-#define GPULET_MOCK_CALL(call)                      \
-  ::gpulet::mock::MockDriver::Call call(__func__);  \
+// A helper several entry points share uses the _AS forms with the name its
+// caller passes (its own __func__), so that `fail` reaches it by that name.
+#define GPULET_MOCK_CALL_AS(call, function)         \
+  ::gpulet::mock::MockDriver::Call call(function);  \
   if (call.status() != NVML_SUCCESS) return call.status()
+#define GPULET_MOCK_CALL(call) GPULET_MOCK_CALL_AS(call, __func__)
 
-#define GPULET_MOCK_DEVICE_CALL(call, d, device, accept)                       \
-  ::gpulet::mock::MockDriver::Call call(__func__);                             \
+#define GPULET_MOCK_DEVICE_CALL_AS(call, d, device, accept, function)          \
+  ::gpulet::mock::MockDriver::Call call(function);                             \
   const nvmlDevice_st* d = nullptr;                                            \
   if (nvmlReturn_t call##_result = call.Device(device, accept, &d);            \
       call##_result != NVML_SUCCESS)                                           \
   return call##_result
+#define GPULET_MOCK_DEVICE_CALL(call, d, device, accept) \
+  GPULET_MOCK_DEVICE_CALL_AS(call, d, device, accept, __func__)
 
 #endif  // GPULET_MOCK_NVML_MOCK_DRIVER_H_

@@ -17,6 +17,7 @@ using ::testing::HasSubstr;
 
 class ErrorsTest : public ::testing::Test {
  protected:
+  void TearDown() override { nvml_.ShutdownAll(); }
   void Init(const char* machine) {
     setenv("GPULET_MOCK_MACHINE", machine, 1);
     ASSERT_EQ(nvml_.nvmlInit_v2(), NVML_SUCCESS);

@@ -32,17 +32,9 @@ class EventsTest : public ::testing::Test {
     setenv("GPULET_MOCK_MACHINE", machine.c_str(), 1);
     setenv("GPULET_MOCK_CONTROL", control_.c_str(), 1);
     ASSERT_EQ(nvml_.nvmlInit_v2(), NVML_SUCCESS);
-    initialised_ = true;
     ASSERT_EQ(nvml_.nvmlEventSetCreate(&set_), NVML_SUCCESS);
   }
-  // The mock reads its environment again only at an init after the last
-  // shutdown: without this the next test in the process would keep this
-  // one's machine and control file.
-  void TearDown() override {
-    if (initialised_) {
-      EXPECT_EQ(nvml_.nvmlShutdown(), NVML_SUCCESS);
-    }
-  }
+  void TearDown() override { nvml_.ShutdownAll(); }
   nvmlDevice_t Gpu(unsigned int i) {
     nvmlDevice_t d = nullptr;
     EXPECT_EQ(nvml_.nvmlDeviceGetHandleByIndex_v2(i, &d), NVML_SUCCESS);
@@ -66,7 +58,6 @@ class EventsTest : public ::testing::Test {
   NvmlMockLoader nvml_;
   std::string control_;
   nvmlEventSet_t set_ = nullptr;
-  bool initialised_ = false;
 };
 
 TEST_F(EventsTest, SupportedTypesPerGpu) {
@@ -209,6 +200,12 @@ TEST_F(EventsTest, FailMakesOneEntryPointAnswerAnErrorUntilClearedOrCounted) {
   EXPECT_EQ(nvml_.nvmlDeviceGetCount_v2(&count), NVML_SUCCESS);
   AppendControl(control_, "fail nvmlEventSetCreate 0");
   EXPECT_EQ(nvml_.nvmlEventSetCreate(&set), NVML_SUCCESS);
+
+  // An entry point whose work a shared helper does fails by its own name.
+  AppendControl(control_, "fail nvmlEventSetWait_v2 999 1");
+  nvmlEventData_t e{};
+  EXPECT_EQ(nvml_.nvmlEventSetWait_v2(set_, &e, 0), NVML_ERROR_UNKNOWN);
+  EXPECT_EQ(nvml_.nvmlEventSetWait(set_, &e, 0), NVML_ERROR_TIMEOUT);
 
   AppendControl(control_, "fail nvmlDeviceGetCount_v2 15 1");
   EXPECT_EQ(nvml_.nvmlDeviceGetCount_v2(&count), NVML_ERROR_GPU_IS_LOST);

@@ -12,6 +12,7 @@ namespace {
 
 class MigTest : public ::testing::Test {
  protected:
+  void TearDown() override { nvml_.ShutdownAll(); }
   void Init(const std::string& machine) {
     setenv("GPULET_MOCK_MACHINE", machine.c_str(), 1);
     ASSERT_EQ(nvml_.nvmlInit_v2(), NVML_SUCCESS);

@@ -38,6 +38,14 @@ class NvmlMockLoader {
 
   void* handle() const { return handle_; }
 
+  // Shuts NVML down however often a test initialised it: the mock reads its
+  // environment (machine, control file) again only at an init after the
+  // last shutdown, and the library stays loaded for the next test.
+  void ShutdownAll() {
+    while (nvmlShutdown() == NVML_SUCCESS) {
+    }
+  }
+
 #define GPULET_NVML_MEMBER_(name, params) nvmlReturn_t(*name) params = nullptr;
   GPULET_NVML_FUNCTIONS(GPULET_NVML_MEMBER_)
 #undef GPULET_NVML_MEMBER_

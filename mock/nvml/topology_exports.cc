@@ -138,8 +138,9 @@ namespace {
 
 // Fills the fields both fabric info layouts share.
 template <typename Info>
-nvmlReturn_t FillFabric(nvmlDevice_t device, Info* info, unsigned int* health) {
-  GPULET_MOCK_DEVICE_CALL(call, d, device, Accept::kGpu);
+nvmlReturn_t FillFabric(nvmlDevice_t device, Info* info, unsigned int* health,
+                        const char* function) {
+  GPULET_MOCK_DEVICE_CALL_AS(call, d, device, Accept::kGpu, function);
   if (info == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   const GpuProfile& gpu = call.machine().GpuOf(d);
   if (!gpu.fabric.has_value() && gpu.architecture < NVML_DEVICE_ARCH_HOPPER) {
@@ -160,7 +161,7 @@ nvmlReturn_t FillFabric(nvmlDevice_t device, Info* info, unsigned int* health) {
 
 GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuFabricInfo(
     nvmlDevice_t device, nvmlGpuFabricInfo_t* gpuFabricInfo) {
-  return FillFabric(device, gpuFabricInfo, nullptr);
+  return FillFabric(device, gpuFabricInfo, nullptr, __func__);
 }
 
 // Only the v2 layout exists; another version is a caller built against a
@@ -171,5 +172,5 @@ GPULET_NVML_EXPORT nvmlReturn_t nvmlDeviceGetGpuFabricInfoV(
     return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
   }
   return FillFabric(device, gpuFabricInfo,
-                    gpuFabricInfo != nullptr ? &gpuFabricInfo->healthMask : nullptr);
+                    gpuFabricInfo != nullptr ? &gpuFabricInfo->healthMask : nullptr, __func__);
 }
