@@ -1,6 +1,5 @@
 #include "checkpoint/cuda_discovery.h"
 
-#include <charconv>
 #include <map>
 #include <set>
 #include <string>
@@ -10,10 +9,6 @@
 
 namespace gpulet::checkpoint {
 namespace {
-
-std::string ProcPath(pid_t pid, const char* file) {
-  return "/proc/" + std::to_string(pid) + "/" + file;
-}
 
 // Asks the tool whether a process that maps libcuda holds a CUDA context.
 void FindRestoreTid(const CudaTool& tool, DiscoveredProcess& process) {
@@ -88,13 +83,12 @@ std::vector<pid_t> ListProcessTree(const HostReader& reader, pid_t root) {
   std::multimap<pid_t, pid_t> children;
   if (reader.ListDirectory("/proc", &entries).ok()) {
     for (const std::string& entry : entries) {
-      pid_t pid = 0;
-      auto [end, ec] = std::from_chars(entry.data(), entry.data() + entry.size(), pid);
-      if (ec != std::errc() || end != entry.data() + entry.size() || pid <= 0) continue;
+      std::optional<pid_t> pid = ParsePid(entry);
+      if (!pid) continue;
       std::string stat;
-      if (!reader.ReadFile(ProcPath(pid, "stat"), &stat).ok()) continue;
+      if (!reader.ReadFile(ProcPath(*pid, "stat"), &stat).ok()) continue;
       if (std::optional<pid_t> parent = ParseStatParentPid(stat)) {
-        children.emplace(*parent, pid);
+        children.emplace(*parent, *pid);
       }
     }
   }

@@ -65,4 +65,15 @@ std::optional<pid_t> ParseStatParentPid(std::string_view stat) {
   return static_cast<pid_t>(ppid);
 }
 
+std::optional<pid_t> ParsePid(std::string_view text) {
+  pid_t pid = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
+  if (ec != std::errc() || end != text.data() + text.size() || pid <= 0) return std::nullopt;
+  return pid;
+}
+
+std::string ProcPath(pid_t pid, std::string_view file) {
+  return "/proc/" + std::to_string(pid) + "/" + std::string(file);
+}
+
 }  // namespace gpulet::checkpoint

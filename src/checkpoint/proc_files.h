@@ -1,5 +1,6 @@
 // Parsers for the two /proc files checkpoint/ reads per process: maps (does
-// it map the CUDA driver library?) and stat (who is its parent?).
+// it map the CUDA driver library?) and stat (who is its parent?), and the
+// names under /proc.
 //
 // Free functions over text, thread-safe. Standard library only (the CRIU
 // plugin links them).
@@ -9,6 +10,7 @@
 #include <sys/types.h>
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace gpulet::checkpoint {
@@ -24,6 +26,13 @@ bool MapsCudaDriver(std::string_view maps);
 // parentheses may contain spaces and ')', so the fields start after the
 // last ')'. nullopt when the line is malformed.
 std::optional<pid_t> ParseStatParentPid(std::string_view stat);
+
+// A PID written in decimal, whole (a /proc entry's name, a --pid argument);
+// nullopt for anything else, zero and negatives included.
+std::optional<pid_t> ParsePid(std::string_view text);
+
+// The host path "/proc/<pid>/<file>".
+std::string ProcPath(pid_t pid, std::string_view file);
 
 }  // namespace gpulet::checkpoint
 

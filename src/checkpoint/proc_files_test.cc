@@ -55,5 +55,18 @@ TEST(ParseStatParentPidTest, RejectsMalformed) {
   }
 }
 
+TEST(ParsePidTest, ReadsAWholePositiveDecimal) {
+  EXPECT_EQ(ParsePid("1"), 1);
+  EXPECT_EQ(ParsePid("4194304"), 4194304);
+  for (const char* bad : {"", "0", "-3", "+3", "12a", " 12", "12 ", "self",
+                          "99999999999999999999"}) {
+    EXPECT_FALSE(ParsePid(bad).has_value()) << bad;
+  }
+}
+
+TEST(ProcPathTest, NamesTheFileOfThePid) {
+  EXPECT_EQ(ProcPath(42, "cmdline"), "/proc/42/cmdline");
+}
+
 }  // namespace
 }  // namespace gpulet::checkpoint

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <optional>
 #include <thread>
 
@@ -15,13 +14,6 @@ namespace {
 
 constexpr std::string_view kToolName = "cuda-checkpoint";
 constexpr std::chrono::milliseconds kPollInterval{20};
-
-std::optional<pid_t> ParsePid(std::string_view text) {
-  pid_t pid = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
-  if (ec != std::errc() || end != text.data() + text.size() || pid <= 0) return std::nullopt;
-  return pid;
-}
 
 std::vector<std::string_view> SplitArgv(std::string_view cmdline) {
   std::vector<std::string_view> argv;
@@ -44,10 +36,6 @@ std::string_view BaseName(std::string_view path) {
 bool Contains(const std::vector<ToolCall>& calls, const ToolCall& call) {
   return std::any_of(calls.begin(), calls.end(),
                      [&](const ToolCall& c) { return c.pid == call.pid; });
-}
-
-std::string ProcFile(pid_t pid, std::string_view name) {
-  return "/proc/" + std::to_string(pid) + "/" + std::string(name);
 }
 
 }  // namespace
@@ -85,13 +73,13 @@ std::vector<ToolCall> StaleToolCalls::Find(const std::vector<pid_t>& targets) co
     std::optional<pid_t> pid = ParsePid(entry);
     if (!pid) continue;
     std::string cmdline;
-    if (!reader_.ReadFile(ProcFile(*pid, "cmdline"), &cmdline).ok()) continue;
+    if (!reader_.ReadFile(ProcPath(*pid, "cmdline"), &cmdline).ok()) continue;
     std::optional<ToolCall> call = ParseToolCall(*pid, cmdline, tool_name_);
     if (!call || std::find(targets.begin(), targets.end(), call->target) == targets.end()) {
       continue;
     }
     std::string stat;
-    if (reader_.ReadFile(ProcFile(*pid, "stat"), &stat).ok()) {
+    if (reader_.ReadFile(ProcPath(*pid, "stat"), &stat).ok()) {
       call->parent = ParseStatParentPid(stat).value_or(0);
     }
     calls.push_back(*std::move(call));
@@ -105,7 +93,7 @@ bool StaleToolCalls::OwnedByALiveRun(const ToolCall& call) const {
   // An orphan's parent is init or a subreaper (a container shim).
   if (call.parent <= 1 || (kill(call.parent, 0) != 0 && errno == ESRCH)) return false;
   std::string cmdline;
-  if (!reader_.ReadFile(ProcFile(call.parent, "cmdline"), &cmdline).ok()) return false;
+  if (!reader_.ReadFile(ProcPath(call.parent, "cmdline"), &cmdline).ok()) return false;
   std::vector<std::string_view> argv = SplitArgv(cmdline);
   if (argv.empty()) return false;
   const std::string_view program = BaseName(argv[0]);
@@ -115,7 +103,7 @@ bool StaleToolCalls::OwnedByALiveRun(const ToolCall& call) const {
 bool StaleToolCalls::Running(const ToolCall& call) const {
   if (kill(call.pid, 0) != 0 && errno == ESRCH) return false;
   std::string cmdline;
-  if (!reader_.ReadFile(ProcFile(call.pid, "cmdline"), &cmdline).ok()) return false;
+  if (!reader_.ReadFile(ProcPath(call.pid, "cmdline"), &cmdline).ok()) return false;
   std::optional<ToolCall> now = ParseToolCall(call.pid, cmdline, tool_name_);
   return now && now->target == call.target;
 }
