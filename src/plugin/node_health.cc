@@ -62,7 +62,7 @@ std::shared_ptr<const inventory::Inventory> WithLostGpusAsMonitored(
 void NodeHealth::Update(std::shared_ptr<const inventory::Inventory> inventory) {
   if (inventory == nullptr) return;
   inventory = WithLostGpusAsMonitored(std::move(inventory), monitored_.get());
-  if (monitor_ != nullptr && MigLayoutKey(*inventory) == layout_) return;
+  if (monitor_ != nullptr && MigLayoutKey(*inventory) == MigLayoutKey(*monitored_)) return;
   spdlog::info("MIG layout changed: restarting the health monitor on the new devices");
   if (absl::Status s = Restart(std::move(inventory)); !s.ok()) {
     spdlog::error("Health monitor not restarted for the new MIG layout (the old devices "
@@ -82,7 +82,6 @@ absl::Status NodeHealth::Restart(std::shared_ptr<const inventory::Inventory> inv
   if (!next.ok()) return next.status();
   if (monitor_ != nullptr) monitor_->Stop();
   monitor_ = *std::move(next);
-  layout_ = MigLayoutKey(*inventory);
   monitored_ = std::move(inventory);
   monitor_->Begin();
   return absl::OkStatus();

@@ -60,7 +60,6 @@ class NodeHealth {
   const std::shared_ptr<health::HealthFeed> feed_;
   std::unique_ptr<health::HealthMonitor> monitor_;
   std::shared_ptr<const inventory::Inventory> monitored_;  // monitor_'s
-  std::string layout_;  // MigLayoutKey(*monitored_)
 };
 
 }  // namespace gpulet::plugin
