@@ -35,6 +35,13 @@ absl::StatusOr<std::unique_ptr<ProcessCheckpointer>> Open(const FakeCudaNode& no
   return ProcessCheckpointer::Create(options, Environment::FromMap({{"PATH", "/usr/local/bin"}}));
 }
 
+bool WaitUntil(const std::function<bool()>& done) {
+  for (int i = 0; i < 1000 && !done(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
+
 // The parent pid in real process `pid`'s stat, or 0.
 pid_t RealParentOf(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
@@ -43,7 +50,8 @@ pid_t RealParentOf(pid_t pid) {
 }
 
 // A cuda-checkpoint call of an earlier run: the fake tool in a process of
-// its own, on `node`'s state, shown in the node's /proc. Its parent is this
+// its own, on `node`'s state, shown in the node's /proc once the fake has
+// logged it. Its parent is this
 // test (a killed run's orphan looks the same to gpulet: its parent is no
 // gpulet), or, given `owner`, a live shell named so.
 class ToolCallProcess {
@@ -82,6 +90,9 @@ class ToolCallProcess {
       node.MirrorRealProcess(spawned_);
     }
     node.MirrorRealProcess(call_);
+    std::string logged;
+    for (const std::string& arg : args) logged += (logged.empty() ? "" : " ") + arg;
+    EXPECT_TRUE(WaitUntil([&] { return node.CountCalls(logged) == 1; })) << logged;
   }
   ~ToolCallProcess() {
     kill(call_, SIGKILL);
@@ -100,12 +111,6 @@ class ToolCallProcess {
   std::thread reaper_;
 };
 
-bool WaitUntil(const std::function<bool()>& done) {
-  for (int i = 0; i < 1000 && !done(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
 
 class LayoutTest : public ::testing::TestWithParam<NodeLayout> {};
 
@@ -358,7 +363,6 @@ TEST(ProcessCheckpointerTest, ResumeKillsALockLeftHangingByAKilledSuspend) {
   node.AddProcess(11, 1, true, CudaState::kCheckpointed);
   node.InjectHang("lock", 10);
   ToolCallProcess call(node, {"--action", "lock", "--pid", "10"});
-  ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action lock --pid 10") == 1; }));
   ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
   StaleCallsOutcome stale;
   ASSERT_OK(checkpointer->Resume({10, 11}, &stale).status());
@@ -380,7 +384,6 @@ TEST(ProcessCheckpointerTest, ResumeRefusesWhileACheckpointLeftByAKilledSuspendR
   node.AddProcess(11, 1, true, CudaState::kCheckpointed);
   node.InjectHang("checkpoint", 10);
   ToolCallProcess call(node, {"--action", "checkpoint", "--pid", "10"});
-  ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action checkpoint --pid 10") == 1; }));
   ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
   StaleCallsOutcome stale;
   EXPECT_THAT(checkpointer->Resume({10, 11}, &stale).status(),
@@ -401,7 +404,6 @@ TEST(ProcessCheckpointerTest, ResumeWaitsForACallLeftByAKilledSuspendToEnd) {
   node.AddProcess(10, 1, true, CudaState::kLocked);
   node.SetDelayMs(10, 400);
   ToolCallProcess call(node, {"--action", "checkpoint", "--pid", "10"});
-  ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action checkpoint --pid 10") == 1; }));
   CheckpointerOptions options;
   options.host_root = node.prefix();
   options.lock_timeout = absl::Seconds(20);
@@ -437,7 +439,6 @@ TEST(ProcessCheckpointerTest, ResumeLeavesCallsOnOtherProcessesAlone) {
   node.AddProcess(20, 1, true, CudaState::kLocked);
   node.InjectHang("checkpoint", 20);
   ToolCallProcess call(node, {"--action", "checkpoint", "--pid", "20"});
-  ASSERT_TRUE(WaitUntil([&] { return node.CountCalls("--action checkpoint --pid 20") == 1; }));
   ASSERT_OK_AND_ASSIGN(auto checkpointer, Open(node));
   StaleCallsOutcome stale;
   ASSERT_OK(checkpointer->Resume({10}, &stale).status());

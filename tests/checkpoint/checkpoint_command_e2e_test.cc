@@ -116,6 +116,19 @@ class CheckpointCommandTest : public ::testing::Test {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
   }
 
+  // Kills `gpulet`'s process group outright and returns its one tool call
+  // left acting on `target`, shown in the node's /proc; -1 when there is
+  // not exactly one.
+  pid_t KillLeavingOneCallOn(pid_t gpulet, pid_t target) {
+    EXPECT_EQ(kill(-gpulet, SIGKILL), 0);
+    EXPECT_EQ(Wait(gpulet), -SIGKILL);
+    std::vector<pid_t> left = ToolCallsOn(node_, target);
+    EXPECT_EQ(left.size(), 1u);
+    if (left.size() != 1) return -1;
+    node_.MirrorRealProcess(left[0]);
+    return left[0];
+  }
+
   CheckpointNode node_;
 };
 
@@ -235,23 +248,20 @@ TEST_F(CheckpointCommandTest, KilledMidSuspendLeavesNothingLockedOnceResumed) {
   pid_t gpulet = Start("suspend --container " + kTrainer);
   ASSERT_TRUE(WaitFor([&] { return node_.Calls("--action checkpoint --pid 1050") == 1; }));
   ASSERT_TRUE(WaitFor([&] { return CountState("checkpointed") == kCudaProcesses - 1; }));
-  ASSERT_EQ(kill(-gpulet, SIGKILL), 0);
-  EXPECT_EQ(Wait(gpulet), -SIGKILL);
-  std::vector<pid_t> left = ToolCallsOn(node_, 1050);
-  ASSERT_EQ(left.size(), 1u);
-  node_.MirrorRealProcess(left[0]);
+  const pid_t left = KillLeavingOneCallOn(gpulet, 1050);
+  ASSERT_GT(left, 0);
   EXPECT_EQ(node_.State(1050), "locked");
 
   // The call left behind may be copying GPU memory: the resume names it
   // and changes nothing.
   GpuletRun refused = node_.Run("resume --timeout 300ms --container " + kTrainer);
   EXPECT_EQ(refused.exit_code, 1) << refused.err;
-  EXPECT_THAT(refused.err, HasSubstr("cuda-checkpoint call " + std::to_string(left[0])));
+  EXPECT_THAT(refused.err, HasSubstr("cuda-checkpoint call " + std::to_string(left)));
   EXPECT_THAT(refused.err, HasSubstr("may be copying GPU memory"));
   EXPECT_EQ(CountState("checkpointed"), kCudaProcesses - 1);
 
   // Once the operator has killed it, the resume returns every process.
-  ASSERT_EQ(kill(left[0], SIGKILL), 0);
+  ASSERT_EQ(kill(left, SIGKILL), 0);
   GpuletRun resume = node_.Run("resume --timeout 300ms --container " + kTrainer);
   ASSERT_EQ(resume.exit_code, 0) << resume.err;
   EXPECT_EQ(CountState("running"), kCudaProcesses);
@@ -261,15 +271,12 @@ TEST_F(CheckpointCommandTest, ResumeKillsALockAKilledSuspendLeftHanging) {
   node_.Inject("hang.lock.1050");
   pid_t gpulet = Start("suspend --timeout 1h --container " + kTrainer);
   ASSERT_TRUE(WaitFor([&] { return CountState("locked") == kCudaProcesses - 1; }));
-  ASSERT_EQ(kill(-gpulet, SIGKILL), 0);
-  EXPECT_EQ(Wait(gpulet), -SIGKILL);
-  std::vector<pid_t> left = ToolCallsOn(node_, 1050);
-  ASSERT_EQ(left.size(), 1u);
-  node_.MirrorRealProcess(left[0]);
+  const pid_t left = KillLeavingOneCallOn(gpulet, 1050);
+  ASSERT_GT(left, 0);
 
   GpuletRun resume = node_.Run("resume --timeout 300ms --container " + kTrainer);
   ASSERT_EQ(resume.exit_code, 0) << resume.err;
-  EXPECT_THAT(resume.err, HasSubstr("killed cuda-checkpoint call " + std::to_string(left[0]) +
+  EXPECT_THAT(resume.err, HasSubstr("killed cuda-checkpoint call " + std::to_string(left) +
                                     " left by an earlier run"));
   EXPECT_THAT(resume.err, HasSubstr("--action lock --pid 1050"));
   EXPECT_EQ(CountState("running"), kCudaProcesses);
